@@ -1,0 +1,385 @@
+"""Clean raw report text faithfully: every change is an `Edit` that can be audited and undone.
+
+All rules are decided on the raw text and applied in one pass, so the edits are exact spans of
+the raw text and `restore_raw(clean(raw))` gives back `raw`:
+
+* drop site watermarks, adverts, pay-wall markers and page furniture (rules in
+  `data/cleaning.yaml`), blank lines and the spaces around lines;
+* re-join lines broken mid-sentence, but never a heading or title to its body;
+* normalise width where it matters (`(三)` → `（三）`, `％` → `%`, full-width digits, `,` between
+  Chinese characters → `，`);
+* restore censoring artefacts (`D的二十大` → `党的二十大`, `巩x` → `巩固`) where the restored
+  character forms a word (`data/censor.yaml`), leaving masked figures such as `x月xx日` alone.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .headings import heading_span, is_complete, line_marker
+from .limits import Limits
+from .model import Edit
+from .rules import censor_rules, drop_inline_rules, drop_line_rules, markdown_prefix
+from .titles import is_collection_title, is_date_line, is_title
+
+
+@dataclass(slots=True)
+class Cleaned:
+    raw: str
+    text: str
+    edits: list[Edit]
+
+    def to_raw(self, offset: int) -> int:
+        """Map an offset in the clean text to the raw text (inside an edit: to its start)."""
+        starts = [e.clean_start for e in self.edits]
+        i = bisect.bisect_right(starts, offset) - 1
+        shift = 0
+        # Sum the length changes of all edits that end at or before `offset`.
+        for e in self.edits[: i + 1]:
+            if e.clean_end <= offset:
+                shift += (e.raw_end - e.raw_start) - len(e.after)
+            else:
+                return e.raw_start
+        return offset + shift
+
+    def counts_by_rule(self) -> Counter:
+        return Counter(e.rule for e in self.edits)
+
+
+def restore_raw(text: str, edits: list[Edit]) -> str:
+    """Undo every edit: the inverse of `clean`. Edits must be in clean-text order."""
+    out, pos = [], 0
+    for e in edits:
+        out.append(text[pos : e.clean_start])
+        out.append(e.before)
+        pos = e.clean_end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Line:
+    start: int  # raw offset of the first kept character
+    end: int  # raw offset after the last kept character
+    nl_start: int  # raw offset of the line break that follows (== nl_end on the last line)
+    nl_end: int
+    text: str  # the line as it reads after its own edits
+    blank_before: bool  # a blank or dropped line separates it from the previous kept line
+
+
+_Op = tuple[int, int, str, str]  # raw_start, raw_end, replacement, rule
+
+
+def clean(raw: str, *, fmt: str = "txt", limits: Limits | None = None) -> Cleaned:
+    """Clean `raw`; returns the clean text (one paragraph per line) and the edits made."""
+    limits = limits or Limits()
+    ops: list[_Op] = []
+    lines: list[_Line] = []
+    gap = False
+    for start, end, nl_end in _raw_lines(raw):
+        content = raw[start:end]
+        stripped = content.strip()
+        if not stripped:
+            if nl_end > start:
+                ops.append((start, nl_end, "", "blank_line"))
+            gap = True
+            continue
+        rule = _drop_rule(stripped)
+        if rule:
+            ops.append((start, nl_end, "", rule))
+            gap = True
+            continue
+        line_ops = _line_ops(raw, start, end, fmt)
+        text = _apply(raw, start, end, line_ops)
+        if not text.strip():
+            ops.append((start, nl_end, "", "blank_line"))
+            gap = True
+            continue
+        ops.extend(line_ops)
+        lead = len(content) - len(content.lstrip())
+        trail = len(content) - len(content.rstrip())
+        lines.append(_Line(start + lead, end - trail, end, nl_end, text, gap))
+        gap = False
+
+    for i, line in enumerate(lines):
+        newline = raw[line.nl_start : line.nl_end]
+        if i == len(lines) - 1:
+            if newline:
+                ops.append((line.nl_start, line.nl_end, "", "newline"))
+        elif _should_join(lines, i):
+            ops.append((line.nl_start, line.nl_end, "", "join_line"))
+            lines[i + 1].text = line.text + lines[i + 1].text  # joined lines are judged as one
+            lines[i + 1].blank_before = line.blank_before
+        elif newline != "\n":
+            ops.append((line.nl_start, line.nl_end, "\n", "newline"))
+
+    ops.extend(_long_line_breaks(raw, ops, limits.max_line_chars))
+    return _build(raw, ops)
+
+
+def _raw_lines(raw: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end, end including the line break) for each line; \\r\\n, \\r and \\n all count."""
+    pos, n = 0, len(raw)
+    for m in re.finditer(r"\r\n|\r|\n", raw):
+        yield pos, m.start(), m.end()
+        pos = m.end()
+    if pos < n:
+        yield pos, n, n
+
+
+def _drop_rule(stripped: str) -> str | None:
+    for r in drop_line_rules():
+        if r.pattern.search(stripped):
+            return r.rule
+    return None
+
+
+def _apply(raw: str, start: int, end: int, ops: list[_Op]) -> str:
+    out, pos = [], start
+    for s, e, after, _ in sorted(ops, key=lambda o: (o[0], o[1])):
+        out.append(raw[pos:s])
+        out.append(after)
+        pos = e
+    out.append(raw[pos:end])
+    return "".join(out)
+
+
+def _line_ops(raw: str, start: int, end: int, fmt: str) -> list[_Op]:
+    """Edits inside one kept line: surrounding spaces, inline drops, width and censoring."""
+    content = raw[start:end]
+    lead = len(content) - len(content.lstrip())
+    trail = len(content) - len(content.rstrip())
+    ops: list[_Op] = []
+    if lead:
+        ops.append((start, start + lead, "", "whitespace"))
+    if trail:
+        ops.append((end - trail, end, "", "whitespace"))
+    body_start, body_end = start + lead, end - trail
+    body = raw[body_start:body_end]
+
+    blocked = [False] * len(body)  # characters already removed by an earlier rule
+    if fmt == "md":
+        m = markdown_prefix().match(body)
+        if m:
+            ops.append((body_start, body_start + m.end(), "", "markdown"))
+            blocked[: m.end()] = [True] * m.end()
+    for r in drop_inline_rules():
+        for m in r.pattern.finditer(body):
+            if not any(blocked[m.start() : m.end()]):
+                ops.append((body_start + m.start(), body_start + m.end(), "", r.rule))
+                blocked[m.start() : m.end()] = [True] * (m.end() - m.start())
+
+    for i, after, rule in _char_edits(body):
+        if not blocked[i]:
+            ops.append((body_start + i, body_start + i + 1, after, rule))
+    return ops
+
+
+# --- width ----------------------------------------------------------------------------------
+
+_FULLWIDTH_ASCII = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
+_FULLWIDTH_ASCII.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_FULLWIDTH_ASCII.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_FULLWIDTH_ASCII["％"] = "%"
+_SPACES = {"\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " "}
+_ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+_PAREN = re.compile(r"\(([^()\n]{1,40})\)")
+
+
+def _char_edits(body: str) -> Iterator[tuple[int, str, str]]:
+    """(index, replacement, rule) for single characters of a line."""
+    seen: set[int] = set()
+    for i, ch in enumerate(body):
+        if ch in _FULLWIDTH_ASCII:
+            yield i, _FULLWIDTH_ASCII[ch], "width"
+            seen.add(i)
+        elif ch in _SPACES:
+            yield i, " ", "width"
+            seen.add(i)
+        elif (
+            ch == "．"
+            and 0 < i < len(body) - 1
+            and _digitish(body[i - 1])
+            and _digitish(body[i + 1])
+        ) or (ch == "．" and i > 0 and _digitish(body[i - 1]) and _marker_dot(body, i)):
+            yield i, ".", "width"
+            seen.add(i)
+        elif (
+            ch in _ASCII_PUNCT
+            and i > 0
+            and _is_cjk(body[i - 1])
+            and not _digitish(body[i + 1 : i + 2])
+        ):
+            yield i, _ASCII_PUNCT[ch], "width"
+            seen.add(i)
+    # Half-width brackets around Chinese text or a heading number: （三）, （1）, （镇乡）.
+    for m in _PAREN.finditer(body):
+        inner = m.group(1)
+        if any(_is_cjk(c) for c in inner) or (inner.isdigit() and m.start() == 0):
+            yield m.start(), "（", "width"
+            yield m.end() - 1, "）", "width"
+    yield from _censor_edits(body, seen)
+
+
+def _digitish(ch: str) -> bool:
+    return bool(ch) and (ch.isdigit() or ch in "０１２３４５６７８９")
+
+
+def _marker_dot(body: str, i: int) -> bool:
+    # "1．" at the start of a line: a heading marker written with a full-width dot
+    j = i - 1
+    while j >= 0 and _digitish(body[j]):
+        j -= 1
+    return j < 0
+
+
+# --- censoring ------------------------------------------------------------------------------
+
+
+def _censor_edits(body: str, seen: set[int]) -> Iterator[tuple[int, str, str]]:
+    rules = censor_rules()
+    for i, ch in enumerate(body):
+        if ch not in rules or i in seen:
+            continue
+        restored, words = rules[ch]
+        if not _isolated_letter(body, i) or not _forms_word(body, i, ch, restored, words):
+            continue
+        yield i, restored, "censor"
+
+
+def _isolated_letter(body: str, i: int) -> bool:
+    """The letter stands alone between Chinese characters: not in `3D`, `xx`, `x.xx`, `DNA`."""
+    before = body[i - 1] if i > 0 else ""
+    after = body[i + 1] if i + 1 < len(body) else ""
+    if before and ((before.isascii() and before.isalnum()) or before in "*.×·-"):
+        return False
+    if after and ((after.isascii() and after.isalnum()) or after in "*.×·-"):
+        return False
+    return (bool(before) and _is_cjk(before)) or (bool(after) and _is_cjk(after))
+
+
+def _forms_word(body: str, i: int, letter: str, restored: str, words: frozenset[str]) -> bool:
+    longest = max(len(w) for w in words)
+    lo, hi = max(0, i - longest + 1), min(len(body), i + longest)
+    window = body[lo:hi].replace(letter, restored)
+    k = i - lo
+    for size in range(2, longest + 1):
+        for begin in range(max(0, k - size + 1), k + 1):
+            if begin + size <= len(window) and window[begin : begin + size] in words:
+                return True
+    return False
+
+
+# --- line joining ---------------------------------------------------------------------------
+
+_CONTINUATION = tuple("，。、；：！？）》」』”’…%")
+_LABEL_MAX = 24  # a short line with no sentence punctuation is a label: heading, byline, name
+
+
+def _should_join(lines: list[_Line], i: int) -> bool:
+    """Join line i to line i+1 when line i was broken mid-sentence."""
+    prev, nxt = lines[i].text, lines[i + 1].text
+    if "\t" in prev or "\t" in nxt:  # table rows
+        return False
+    if nxt.startswith(_CONTINUATION):
+        return True
+    if lines[i + 1].blank_before or is_complete(prev):
+        return False
+    if prev.startswith("——") or _is_heading_only(prev) or is_title(prev):
+        return False
+    if is_collection_title(prev) or is_date_line(prev) or is_date_line(nxt):
+        return False
+    if line_marker(nxt) or is_title(nxt):
+        return False
+    # A short stand-alone label (an unnumbered heading such as `“十四五”时期工作回顾`, a speaker's
+    # name) opens a paragraph of its own; a fragment continuing a broken sentence does not.
+    starts_paragraph = i == 0 or lines[i].blank_before or is_complete(lines[i - 1].text)
+    return not (starts_paragraph and _is_label(prev))
+
+
+def _is_heading_only(line: str) -> bool:
+    marker = line_marker(line)
+    if not marker:
+        return False
+    _head_end, body_start = heading_span(line, marker.end)
+    return body_start >= len(line)
+
+
+_INNER_PUNCT = re.compile(r"[。！？；]")
+
+
+def _is_label(line: str) -> bool:
+    return len(line) <= _LABEL_MAX and not _INNER_PUNCT.search(line)
+
+
+# --- long lines -----------------------------------------------------------------------------
+
+
+def _long_line_breaks(raw: str, ops: list[_Op], max_chars: int) -> list[_Op]:
+    """Insert line breaks at sentence ends into clean lines longer than `max_chars`."""
+    if max_chars <= 0:
+        return []
+    text_len_guess = len(raw)
+    if text_len_guess <= max_chars:
+        return []
+    # Walk the raw text with the ops applied, tracking the length of the current clean line.
+    ops_sorted = sorted(ops, key=lambda o: (o[0], o[1]))
+    inserts: list[_Op] = []
+    run = 0
+    last_break = None
+    pos = 0
+    for s, e, after, _rule in [*ops_sorted, (len(raw), len(raw), "", "")]:
+        for j in range(pos, s):
+            ch = raw[j]
+            if ch in "\r\n":
+                run, last_break = 0, None
+                continue
+            run += 1
+            if ch in "。！？；":
+                last_break = j + 1
+            if run > max_chars:
+                cut = last_break if last_break and last_break > j - run + 1 else j
+                inserts.append((cut, cut, "\n", "long_line"))
+                run = j - cut + 1
+                last_break = None
+        if "\n" in after:
+            run, last_break = 0, None
+        else:
+            run += len(after)
+        pos = max(pos, e)
+    return inserts
+
+
+# --- assembling -----------------------------------------------------------------------------
+
+
+def _build(raw: str, ops: list[_Op]) -> Cleaned:
+    ops.sort(key=lambda o: (o[0], o[1] - o[0] > 0, o[1]))
+    out: list[str] = []
+    edits: list[Edit] = []
+    pos = clean_len = 0
+    for s, e, after, rule in ops:
+        if s < pos:  # overlapping edit: an earlier rule already consumed this span
+            continue
+        segment = raw[pos:s]
+        out.append(segment)
+        clean_len += len(segment)
+        edits.append(Edit(rule, s, e, clean_len, raw[s:e], after))
+        out.append(after)
+        clean_len += len(after)
+        pos = e
+    out.append(raw[pos:])
+    return Cleaned(raw, "".join(out), edits)

@@ -1,0 +1,102 @@
+"""The whole text core for one file: read → clean → split → tag, and its JSON form."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from .clean import Cleaned, clean
+from .limits import Limits
+from .masks import count_figures, find_masks
+from .model import Document
+from .read import SourceText, read_bytes, read_path
+from .split import split
+from .tag import tag_document
+
+
+@dataclass(slots=True)
+class ParsedSource:
+    source: SourceText
+    cleaned: Cleaned
+    collection_title: str | None
+    documents: list[Document]
+    warnings: list[str] = field(default_factory=list)
+
+
+def parse_path(path: str | os.PathLike, limits: Limits | None = None) -> ParsedSource:
+    """Parse one report file. Raises `huibao.text.read.Rejected` when it is not readable."""
+    limits = limits or Limits()
+    return parse_source(read_path(path, limits), limits)
+
+
+def parse_bytes(data: bytes, name: str, limits: Limits | None = None) -> ParsedSource:
+    limits = limits or Limits()
+    return parse_source(read_bytes(data, name, limits), limits)
+
+
+def parse_text(text: str, limits: Limits | None = None) -> ParsedSource:
+    """Parse text that is already decoded (tests, other tools)."""
+    data = text.encode("utf-8")
+    return parse_bytes(data, "text.txt", limits)
+
+
+def parse_source(source: SourceText, limits: Limits | None = None) -> ParsedSource:
+    limits = limits or Limits()
+    cleaned = clean(source.text, fmt=source.format, limits=limits)
+    result = split(cleaned.text, limits)
+    for doc in result.documents:
+        doc.masks = list(find_masks(doc.text))
+        doc.figure_count = count_figures(doc.text)
+        tag_document(doc)
+    warnings = list(source.warnings) + result.warnings
+    return ParsedSource(source, cleaned, result.collection_title, result.documents, warnings)
+
+
+def to_json(parsed: ParsedSource, *, with_text: bool = False) -> dict:
+    """The `huibao parse --json` contract (names are stable; fields may be added)."""
+    out = {
+        "collection_title": parsed.collection_title,
+        "source": {
+            "sha256": parsed.source.sha256,
+            "bytes": parsed.source.size,
+            "format": parsed.source.format,
+            "encoding": parsed.source.encoding,
+            "warnings": parsed.warnings,
+            "edits": dict(sorted(parsed.cleaned.counts_by_rule().items())),
+        },
+        "documents": [],
+    }
+    for doc in parsed.documents:
+        d = {
+            "title": doc.title,
+            "year": doc.year,
+            "period": doc.period,
+            "admin_level": doc.admin_level,
+            "org": doc.org,
+            "kind": doc.kind,
+            "start": doc.start,
+            "end": doc.end,
+            "char_count": len(doc.text),
+            "masked_count": doc.masked_count,
+            "masked_ratio": doc.masked_ratio,
+            "sections": [
+                {
+                    "level": s.level,
+                    "marker": s.marker,
+                    "heading": s.heading,
+                    "kind": s.kind,
+                    "path": s.path,
+                    "role": s.role,
+                    "topics": s.topics,
+                    "start": s.start,
+                    "end": s.end,
+                }
+                for s in doc.sections
+            ],
+        }
+        if doc.glossary:
+            d["glossary"] = [{"term": t, "definition": x} for t, x in doc.glossary]
+        if with_text:
+            d["text"] = doc.text
+        out["documents"].append(d)
+    return out

@@ -1,0 +1,133 @@
+"""Section roles: overview, progress, highlights, problems, plans.
+
+Every level-1 section (and every part) gets a role; deeper sections inherit it. The heading
+decides when it names its role (`存在的问题`, `下步打算`); its last cue wins, because Chinese
+puts the head noun last (`重点工作目标任务完成情况` is progress). A heading that joins two roles
+(`存在问题及下步打算`) is settled by its body. A heading that speaks in metaphor is settled by
+its body and its position: reports run overview → progress → highlights → problems → plans.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .model import Document, Section
+from .numerals import parse_chinese_numeral
+from .rules import load_yaml
+
+ROLES = ("overview", "progress", "highlights", "problems", "plans")
+_ORDER = {role: i for i, role in enumerate(ROLES)}
+
+
+@cache
+def _cues():
+    data = load_yaml("roles.yaml")
+    heading = []
+    for role, words in data["heading_cues"].items():
+        heading += [(w, role) for w in words]
+    heading.sort(key=lambda x: -len(x[0]))
+    pattern = re.compile("|".join(re.escape(w) for w, _ in heading))
+    lookup = dict(heading)
+    body = {
+        role: re.compile("|".join(map(re.escape, words)))
+        for role, words in data["body_cues"].items()
+    }
+    joiners = tuple(data["mixed_joiners"])
+    return pattern, lookup, body, joiners
+
+
+def heading_roles(heading: str) -> list[tuple[int, str]]:
+    """(end offset, role) of each role cue in a heading, in order."""
+    pattern, lookup, _, _ = _cues()
+    return [(m.end(), lookup[m.group(0)]) for m in pattern.finditer(heading)]
+
+
+def body_scores(text: str) -> dict[str, float]:
+    """Cue hits per 1000 characters for progress, problems and plans."""
+    _, _, body, _ = _cues()
+    size = max(len(text), 200) / 1000
+    return {role: len(p.findall(text)) / size for role, p in body.items()}
+
+
+_FYP = re.compile(r"“?十([一二三四五六七八九])五”?")  # 十四五, 十五五: the Nth five-year plan
+_HEADING_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def _time_role(heading: str, doc: Document) -> str | None:
+    """In a government work report (given early in year Y): Y-1 is looked back on, Y planned."""
+    if doc.year is None or doc.kind != "政府工作报告":
+        return None
+    years = [int(y) for y in _HEADING_YEAR.findall(heading)]
+    for m in _FYP.finditer(heading):
+        n = 10 + (parse_chinese_numeral(m.group(1)) or 0)
+        years.append(1971 + 5 * (n - 4))  # 四五 began in 1971; 十五五 in 2026
+    if not years:
+        return None
+    last = years[-1]
+    if last >= doc.year:
+        return "plans"
+    if last + 5 <= doc.year or last < doc.year:
+        return "progress"
+    return None
+
+
+def assign_roles(doc: Document) -> None:
+    """Set `role` on every section of `doc` in place."""
+    sections = doc.sections
+    top = [s for s in sections if s.kind == "part" or (s.level == 1 and s.kind == "heading")]
+    previous: list[str] = []
+    for s in top:
+        s.role = _decide(s, doc, previous, is_first=not previous)
+        previous.append(s.role)
+    for s in sections:
+        if s.kind == "preamble":
+            s.role = "overview"
+        elif s.kind in ("closing", "appendix", "glossary"):
+            s.role = None
+        elif s.role is None and s.parent is not None:
+            s.role = _inherit(s, sections)
+
+
+def _inherit(s: Section, sections: list[Section]) -> str | None:
+    parent = sections[s.parent] if s.parent is not None else None
+    if parent is None:
+        return None
+    if parent.role is None and parent.parent is not None:
+        parent.role = _inherit(parent, sections)
+    return parent.role
+
+
+def _decide(s: Section, doc: Document, previous: list[str], is_first: bool) -> str:
+    text = doc.text[s.start : s.end]
+    cues = heading_roles(s.heading)
+    time_role = _time_role(s.heading, doc)
+    if cues:
+        roles_named = list(dict.fromkeys(role for _, role in cues))
+        if len(roles_named) == 1:
+            return roles_named[0]
+        _, _, _, joiners = _cues()
+        if any(j in s.heading for j in joiners) or "，" in s.heading:
+            if time_role and time_role in roles_named:
+                return time_role
+            return _by_body(text, candidates=roles_named)
+        return cues[-1][1]
+    if time_role:
+        return time_role
+    if s.heading == "" and doc.sections and s.kind == "part":
+        return _by_body(text, candidates=["progress", "plans"])
+    if any(r in ("problems", "plans") for r in previous):
+        scores = body_scores(text)
+        return "problems" if scores["problems"] > 2 * scores["plans"] + 3 else "plans"
+    if is_first:
+        return "progress"
+    return _by_body(text, candidates=["progress", "problems", "plans"])
+
+
+def _by_body(text: str, candidates: list[str]) -> str:
+    scores = body_scores(text)
+    scores.setdefault("overview", 0.0)
+    scores.setdefault("highlights", 0.0)
+    # plan cues are common in any text ("持续", "进一步"); weigh them down
+    weights = {"progress": 1.0, "problems": 1.6, "plans": 0.8, "overview": 1.0, "highlights": 1.0}
+    return max(candidates, key=lambda r: (scores.get(r, 0.0) * weights[r], -_ORDER[r]))

@@ -1,0 +1,71 @@
+"""Topics of a section (multi-label), with the matched terms kept as evidence.
+
+Terms of the taxonomy (`data/topics.yaml`) are matched longest-first, so `招商引资` counts for
+attracting investment rather than as `投资`. Heading matches weigh three times a body match and
+longer terms more than two-character ones; a topic is kept when it scores well both in absolute
+terms and relative to the section's main topic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from .rules import load_yaml
+
+HEADING_WEIGHT = 3.0
+MIN_SCORE = 3.0
+RELATIVE = 0.3
+MAX_TOPICS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    key: str
+    zh: str
+    en: str
+
+
+@cache
+def taxonomy() -> tuple[Topic, ...]:
+    return tuple(Topic(k, v["zh"], v["en"]) for k, v in load_yaml("topics.yaml").items())
+
+
+@cache
+def _matcher() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    owners: dict[str, list[str]] = defaultdict(list)
+    for key, spec in load_yaml("topics.yaml").items():
+        for term in spec["terms"]:
+            owners[term].append(key)
+    terms = sorted(owners, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, terms))), {t: tuple(o) for t, o in owners.items()}
+
+
+def term_hits(text: str) -> Counter:
+    pattern, _ = _matcher()
+    return Counter(m.group(0) for m in pattern.finditer(text))
+
+
+def _weight(term: str) -> float:
+    return min(len(term), 4) / 2
+
+
+def section_topics(heading: str, body: str) -> tuple[list[str], dict[str, list[str]]]:
+    """(topics, evidence) for a section: topic keys best first, and the terms behind each."""
+    _, owners = _matcher()
+    scores: Counter = Counter()
+    evidence: dict[str, Counter] = defaultdict(Counter)
+    for hits, factor in ((term_hits(heading), HEADING_WEIGHT), (term_hits(body), 1.0)):
+        for term, n in hits.items():
+            for topic in owners[term]:
+                scores[topic] += n * factor * _weight(term)
+                evidence[topic][term] += n
+    if not scores:
+        return [], {}
+    top = max(scores.values())
+    chosen = [t for t, s in scores.most_common() if s >= MIN_SCORE and s >= RELATIVE * top][
+        :MAX_TOPICS
+    ]
+    return chosen, {t: [term for term, _ in evidence[t].most_common()] for t in chosen}
