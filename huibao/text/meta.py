@@ -128,10 +128,8 @@ def _level_scores(text: str) -> Counter:
     scores: Counter[str] = Counter()
     for level, unit in _UNITS.items():
         guard = "(?<![自治省市])" if level == "district" else "(?<!省)" if level == "city" else ""
-        for m in re.finditer(rf"(?:我|本)(?:{unit})", text):
-            scores[level] += 3
-        for m in re.finditer(rf"{guard}(?:{unit})(?:{_ORGANS})", text):
-            scores[level] += 2
+        scores[level] += 3 * len(re.findall(rf"(?:我|本)(?:{unit})", text))
+        scores[level] += 2 * len(re.findall(rf"{guard}(?:{unit})(?:{_ORGANS})", text))
         for m in re.finditer(rf"全(?:{unit})", text):
             before = text[max(0, m.start() - 2) : m.start()]
             after = text[m.end() : m.end() + 3]

@@ -54,22 +54,30 @@ _FYP = re.compile(r"“?十([一二三四五六七八九])五”?")  # 十四五
 _HEADING_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
-def _time_role(heading: str, doc: Document) -> str | None:
-    """In a government work report (given early in year Y): Y-1 is looked back on, Y planned."""
-    if doc.year is None or doc.kind != "政府工作报告":
-        return None
+def _heading_years(heading: str) -> list[int]:
     years = [int(y) for y in _HEADING_YEAR.findall(heading)]
     for m in _FYP.finditer(heading):
         n = 10 + (parse_chinese_numeral(m.group(1)) or 0)
         years.append(1971 + 5 * (n - 4))  # 四五 began in 1971; 十五五 in 2026
+    return years
+
+
+def _time_role(heading: str, doc: Document, plan_year: int | None) -> str | None:
+    """In a government work report (given early in year Y): Y-1 is looked back on, Y planned."""
+    if plan_year is None or doc.kind != "政府工作报告":
+        return None
+    years = _heading_years(heading)
     if not years:
         return None
-    last = years[-1]
-    if last >= doc.year:
-        return "plans"
-    if last + 5 <= doc.year or last < doc.year:
-        return "progress"
-    return None
+    return "plans" if years[-1] >= plan_year else "progress"
+
+
+def _plan_year(doc: Document, top: list[Section]) -> int | None:
+    """The year a government report plans for: its own year, else the latest in its headings."""
+    if doc.year:
+        return doc.year
+    years = [y for s in top for y in _heading_years(s.heading)]
+    return max(years) if years else None
 
 
 def assign_roles(doc: Document) -> None:
@@ -77,8 +85,9 @@ def assign_roles(doc: Document) -> None:
     sections = doc.sections
     top = [s for s in sections if s.kind == "part" or (s.level == 1 and s.kind == "heading")]
     previous: list[str] = []
+    plan_year = _plan_year(doc, top)
     for s in top:
-        s.role = _decide(s, doc, previous, is_first=not previous)
+        s.role = _decide(s, doc, previous, is_first=not previous, plan_year=plan_year)
         previous.append(s.role)
     for s in sections:
         if s.kind == "preamble":
@@ -98,22 +107,22 @@ def _inherit(s: Section, sections: list[Section]) -> str | None:
     return parent.role
 
 
-def _decide(s: Section, doc: Document, previous: list[str], is_first: bool) -> str:
+def _decide(
+    s: Section, doc: Document, previous: list[str], is_first: bool, plan_year: int | None
+) -> str:
     text = doc.text[s.start : s.end]
     cues = heading_roles(s.heading)
-    time_role = _time_role(s.heading, doc)
+    time_role = _time_role(s.heading, doc, plan_year)
+    if time_role:
+        return time_role
     if cues:
         roles_named = list(dict.fromkeys(role for _, role in cues))
         if len(roles_named) == 1:
             return roles_named[0]
         _, _, _, joiners = _cues()
         if any(j in s.heading for j in joiners) or "，" in s.heading:
-            if time_role and time_role in roles_named:
-                return time_role
             return _by_body(text, candidates=roles_named)
         return cues[-1][1]
-    if time_role:
-        return time_role
     if s.heading == "" and doc.sections and s.kind == "part":
         return _by_body(text, candidates=["progress", "plans"])
     if any(r in ("problems", "plans") for r in previous):
@@ -121,7 +130,19 @@ def _decide(s: Section, doc: Document, previous: list[str], is_first: bool) -> s
         return "problems" if scores["problems"] > 2 * scores["plans"] + 3 else "plans"
     if is_first:
         return "progress"
+    if not _expects_plans(doc):
+        return _by_body(text, candidates=["progress", "problems"])
     return _by_body(text, candidates=["progress", "problems", "plans"])
+
+
+_PLAN_WORDS = re.compile(r"计划|打算|思路|安排|要点|举措|下步|下一步|下阶段|下半年|明年|展望")
+
+
+def _expects_plans(doc: Document) -> bool:
+    """A titled summary that names no plans (`…第三季度工作总结`) has no plans section."""
+    if doc.title is None or doc.kind == "政府工作报告":
+        return True
+    return bool(_PLAN_WORDS.search(doc.title))
 
 
 def _by_body(text: str, candidates: list[str]) -> str:

@@ -126,7 +126,7 @@ def _document_starts(lines: list[_Line], begin: int) -> list[tuple[int, int | No
                 if current is None or _better_title(t, lines[current].text):
                     starts[-1] = (first, i)
                 continue
-            if is_strong_title(t) and _opens_report(lines, i + 1):
+            if is_strong_title(t) and _opens_report(lines, i + 1) and _has_substance(lines, i + 1):
                 starts.append((i, i))
                 body_since_start = False
             continue
@@ -145,6 +145,24 @@ def _better_title(candidate: str, current: str) -> bool:
     return is_strong_title(candidate) and (
         not is_strong_title(current) or len(candidate) > len(current)
     )
+
+
+MIN_DOCUMENT_CHARS = 300
+
+
+def _has_substance(lines: list[_Line], j: int) -> bool:
+    """A report has headings or at least a few paragraphs before the next title; a title with a
+    one-line teaser (related articles under a web page) is page furniture."""
+    size = 0
+    for line in lines[j:]:
+        if is_title(line.text):
+            break
+        if line_marker(line.text):
+            return True
+        size += len(line.text)
+        if size >= MIN_DOCUMENT_CHARS:
+            return True
+    return False
 
 
 def _opens_report(lines: list[_Line], j: int) -> bool:
@@ -190,12 +208,15 @@ class _TreeBuilder:
 
     # 1. what each line is
     def _candidates(self) -> tuple[list[_Cand], int]:
+        """Heading candidates in document order, and the first line of the closing."""
         lines = self.lines
-        closing_at = self._closing_line()
+        closing_at, closing_end = self._closing_range()
         cands: list[_Cand] = []
         in_glossary = False
         seen_body = False
-        for i in range(self.skip, closing_at):
+        for i in range(self.skip, len(lines)):
+            if closing_at <= i < closing_end:
+                continue
             t = lines[i].text
             if _APPENDIX.match(t):
                 in_glossary = i + 1 < len(lines) and bool(_GLOSSARY.search(lines[i + 1].text))
@@ -235,8 +256,10 @@ class _TreeBuilder:
             _is_body(nxt) or bool(line_marker(nxt))
         )
 
-    def _closing_line(self) -> int:
-        """Index of the first line of the closing part (len(lines) when there is none)."""
+    def _closing_range(self) -> tuple[int, int]:
+        """Lines [first, end) of the closing part: final words and signature, before appendices.
+
+        (len(lines), len(lines)) when there is none."""
         lines = self.lines
         end = len(lines)
         for i, line in enumerate(lines):  # appendices come after the closing
@@ -254,10 +277,11 @@ class _TreeBuilder:
             )
         ):
             j -= 1
-        signature_at = j
         if j - 1 >= self.skip and _CLOSING.match(lines[j - 1].text):
-            return j - 1
-        return signature_at if signature_at < end and signature_at > self.skip else end
+            return j - 1, end
+        if self.skip < j < end:
+            return j, end
+        return len(lines), len(lines)
 
     # 2. levels
     def _assign_levels(self, cands: list[_Cand]) -> list[_Cand]:
@@ -521,6 +545,8 @@ class _TreeBuilder:
                 continue
             if not in_glossary:
                 continue
+            if is_title(t):
+                break
             marker = line_marker(t)
             if marker and marker.kind in ("num", "pnum", "circled", "cn", "pcn"):
                 if term:
