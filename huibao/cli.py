@@ -1,20 +1,40 @@
-"""The `huibao` command. It parses arguments and calls the library; nothing else lives here."""
+"""The `huibao` command. It parses arguments and calls the library; nothing else lives here.
+
+Heavy imports (Prefect, SQLAlchemy, Datasette) happen inside the commands that need them, so
+`huibao parse` stays quick.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
+
+EXIT_NOTHING_DONE = 1
+
+
+def _settings():
+    from huibao.config import Settings
+
+    return Settings.from_env()
+
+
+def _fail(message: str) -> int:
+    print(f"huibao: {message}", file=sys.stderr)
+    return EXIT_NOTHING_DONE
+
+
+# -- parse ---------------------------------------------------------------------------------------
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
-    from huibao.text import Rejected, parse_path, to_json
+    from huibao.text import Limits, Rejected, parse_path, to_json
 
     try:
-        parsed = parse_path(args.file)
+        parsed = parse_path(args.file, Limits.from_env())
     except Rejected as exc:
-        print(f"huibao: {args.file}: rejected: {exc}", file=sys.stderr)
-        return 2
+        return _fail(f"{args.file}: rejected: {exc}")
     if args.json:
         json.dump(to_json(parsed, with_text=args.text), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -44,10 +64,149 @@ def _print_outline(parsed) -> None:
             print(f"{indent}{s.path:>6} {s.marker}{label}{role}{topics}")
 
 
+# -- ingest / publish / serve / demo -------------------------------------------------------------
+
+
+def _run_ingest(paths: list[str], workers: int | None, progress: bool) -> dict:
+    from huibao.config import quiet_prefect
+
+    quiet_prefect(_settings().home)
+    from huibao.flows.ingest import ingest
+
+    return ingest(paths=paths, workers=workers, progress=progress)
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from huibao.db.engine import DatabaseUnavailable
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if len(missing) == len(args.paths):
+        return _fail(f"nothing to ingest: {', '.join(missing)} not found")
+    try:
+        result = _run_ingest([str(Path(p).absolute()) for p in args.paths], args.workers, True)
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
+    except Exception as exc:
+        if _is_db_error(exc):
+            return _fail(f"the database is unreachable, nothing was loaded: {exc}")
+        raise
+    _print_ingest(result)
+    return 0
+
+
+def _is_db_error(exc: BaseException) -> bool:
+    import psycopg
+
+    while exc is not None:
+        if isinstance(exc, psycopg.OperationalError):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def _print_ingest(result: dict) -> None:
+    print(
+        f"ingest: {result.get('files_seen', 0)} files — {result.get('files_new', 0)} new, "
+        f"{result.get('files_changed', 0)} changed, {result.get('files_unchanged', 0)} unchanged, "
+        f"{result.get('files_rejected', 0)} rejected, {result.get('files_gone', 0)} gone; "
+        f"{result.get('documents_loaded', 0)} documents, {result.get('sections_loaded', 0)} "
+        f"sections loaded in {result.get('seconds', 0)} s"
+    )
+    for path, reason in result.get("rejected", [])[:20]:
+        print(f"  rejected {path}: {reason}")
+
+
+def _publish(output: str | None) -> int:
+    from huibao.db.engine import database_url, reader_url, upgrade
+    from huibao.publish.export import export
+
+    settings = _settings()
+    upgrade(database_url(settings))
+    target = Path(output).absolute() if output else settings.publish_path
+    result = export(reader_url(settings), target)
+    rows = ", ".join(f"{k} {v}" for k, v in result.rows.items() if k in ("documents", "sections"))
+    print(f"publish: {target} ({result.bytes / 1e6:.1f} MB; {rows}) in {result.seconds:.1f} s")
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from huibao.db.engine import DatabaseUnavailable
+
+    try:
+        return _publish(args.output)
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from huibao.publish.serve import serve
+
+    path = Path(args.file).absolute() if args.file else _settings().publish_path
+    if not path.exists():
+        return _fail(f"{path} does not exist: run `huibao publish` first")
+    return serve(path, host=args.host, port=args.port)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from huibao.publish.serve import serve
+
+    samples = Path(args.samples) if args.samples else _find_samples()
+    if samples is None or not samples.exists():
+        return _fail("cannot find the samples/ folder; pass --samples DIR")
+    print(f"demo: ingesting {samples}")
+    result = _run_ingest([str(samples.absolute())], None, True)
+    _print_ingest(result)
+    _publish(None)
+    if args.no_serve:
+        return 0
+    return serve(_settings().publish_path, host=args.host, port=args.port)
+
+
+def _find_samples() -> Path | None:
+    for candidate in (Path.cwd() / "samples", Path(__file__).resolve().parent.parent / "samples"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+# -- db ------------------------------------------------------------------------------------------
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from huibao.db.engine import DatabaseUnavailable, database_url, embedded, upgrade
+
+    settings = _settings()
+    try:
+        if args.action == "upgrade":
+            print(f"db: at revision {upgrade(database_url(settings))}")
+        elif args.action == "url":
+            print(database_url(settings))
+        elif args.action == "start":
+            print(f"db: running at {database_url(settings)}")
+        elif args.action == "stop":
+            if settings.database_url:
+                return _fail("DATABASE_URL is set: huibao does not manage that server")
+            print("db: stopped" if embedded(settings).stop() else "db: was not running")
+        elif args.action == "status":
+            if settings.database_url:
+                print(f"db: external server {settings.database_url}")
+            else:
+                pg = embedded(settings)
+                state = "running" if pg.is_running() else "stopped"
+                print(f"db: embedded Postgres in {pg.root}, {state}, {pg.url()}")
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
+    return 0
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="huibao",
-        description="汇报 huibao: Chinese government work reports into a searchable database.",
+        description="汇报 huibao: Chinese government work reports into a searchable database. "
+        "With no DATABASE_URL, a Postgres cluster under $HUIBAO_HOME (./.huibao) is used.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -56,6 +215,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the JSON contract (see README)")
     p.add_argument("--text", action="store_true", help="with --json: include each document's text")
     p.set_defaults(func=_cmd_parse)
+
+    p = sub.add_parser(
+        "ingest",
+        help="run the Prefect ingest flow over files and folders (new or changed files only)",
+    )
+    p.add_argument("paths", nargs="+", help="files or folders of reports")
+    p.add_argument("--workers", type=int, help="parser processes (default: CPU cores)")
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("publish", help="export the database to a SQLite file for Datasette")
+    p.add_argument("--output", help="default: $HUIBAO_HOME/huibao.db")
+    p.set_defaults(func=_cmd_publish)
+
+    p = sub.add_parser("serve", help="serve the published file with Datasette, read-only")
+    p.add_argument("file", nargs="?", help="default: $HUIBAO_HOME/huibao.db")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
+    p.set_defaults(func=_cmd_serve)
+
+    p = sub.add_parser("demo", help="ingest samples/, publish, serve, and print the URL")
+    p.add_argument("--samples", help="default: ./samples")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--no-serve", action="store_true", help="stop after publishing")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("db", help="the database: upgrade (migrations), url, start, stop, status")
+    p.add_argument("action", choices=["upgrade", "url", "start", "stop", "status"])
+    p.set_defaults(func=_cmd_db)
     return parser
 
 

@@ -189,6 +189,8 @@ _FULLWIDTH_ASCII.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)}
 _FULLWIDTH_ASCII.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FULLWIDTH_ASCII["％"] = "%"
 _SPACES = {"\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " "}
+# Zero-width characters, stray byte-order marks and DEL: invisible, and they break matching.
+_INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\x7f")
 _ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 
 
@@ -203,7 +205,10 @@ def _char_edits(body: str) -> Iterator[tuple[int, str, str]]:
     """(index, replacement, rule) for single characters of a line."""
     seen: set[int] = set()
     for i, ch in enumerate(body):
-        if ch in _FULLWIDTH_ASCII:
+        if ch in _INVISIBLE or (ord(ch) < 32 and ch != "\t"):
+            yield i, "", "control"
+            seen.add(i)
+        elif ch in _FULLWIDTH_ASCII:
             yield i, _FULLWIDTH_ASCII[ch], "width"
             seen.add(i)
         elif ch in _SPACES:

@@ -98,12 +98,13 @@ def inline_points(paragraph: str, start: int = 0) -> list[Marker]:
     return found if len(found) >= 2 else []
 
 
-def heading_span(line: str, begin: int) -> tuple[int, int]:
+def heading_span(line: str, begin: int, point: bool = False) -> tuple[int, int]:
     """(end of heading text, start of body) for a heading starting at `begin` in `line`.
 
-    A heading is the text up to its first `。`, `：`, `！` or `？`; when the line has none,
-    the whole line is the heading.
+    A heading is the text up to its first `。`, `：`, `！` or `？` (for a point such as `一是`,
+    also `；`, which separates points); when the line has none, the whole line is the heading.
     """
+    stops = HEADING_END + "；" if point else HEADING_END
     depth = 0
     for i in range(begin, len(line)):
         ch = line[i]
@@ -111,9 +112,23 @@ def heading_span(line: str, begin: int) -> tuple[int, int]:
             depth += 1
         elif ch in "”》）)」":
             depth = max(0, depth - 1)
-        elif ch in HEADING_END and depth == 0:
+        elif ch in stops and depth == 0:
             return i, i + 1
     return len(line), len(line)
+
+
+def continued_points(line: str, first: Marker) -> list[Marker]:
+    """`二是`, `三是`… later in the same paragraph as a paragraph-opening `一是`: its siblings."""
+    found: list[Marker] = []
+    expected = first.number + 1
+    for m in re.finditer(rf"(?<=[。；！？])\s*({CN})是", line[first.end :]):
+        if _number(m.group(1)) != expected:
+            continue
+        pos = first.end + m.start(1)
+        text = m.group(1) + "是"
+        found.append(Marker("point", POINT_RANK, expected, text, pos + len(text)))
+        expected += 1
+    return found
 
 
 def is_complete(line: str) -> bool:

@@ -121,6 +121,13 @@ _COMPARE_AFTER = re.compile(
 )
 _TITLE_NOTE = {"镇": "township", "乡": "township", "镇乡": "township", "街道": "subdistrict"}
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+# A title that opens with a place names the issuer's level: 桃源镇2024年…, 市发展改革委…
+# (not 市场, 乡村, 区域, 县域, 市政, 市民 …, which are words, not places)
+_TITLE_PLACE = re.compile(
+    r"^[\u4e00-\u9fa5xX*]{0,8}?(自治区|省|市|县|区|旗|镇|乡|街道)(?![场村域政民级情镇])(?=[\u4e00-\u9fa5\d])"
+)
+_PLACE_LEVEL = {"自治区": "province", "省": "province", "市": "city", "县": "county", "区": "district",
+                "旗": "county", "镇": "township", "乡": "township", "街道": "subdistrict"}  # fmt: skip
 _LEVEL_ORDER = ["subdistrict", "township", "district", "county", "city", "province"]
 
 
@@ -158,10 +165,9 @@ def find_admin_level(title: str | None, text: str) -> str | None:
         title_scores = _level_scores(title)
         for level, n in title_scores.items():
             scores[level] += 5 * n
-        if re.match(r"^[\u4e00-\u9fa5xX*]{0,8}市[\u4e00-\u9fa5]", title):
-            scores["city"] += 5
-        elif re.match(r"^[\u4e00-\u9fa5xX*]{0,8}县[\u4e00-\u9fa5]", title):
-            scores["county"] += 5
+        place = _TITLE_PLACE.match(title)
+        if place:
+            scores[_PLACE_LEVEL[place.group(1)]] += 6
     scores = Counter({k: v for k, v in scores.items() if v > 0})
     if not scores:
         return None

@@ -6,6 +6,7 @@ that document's clean text; a document carries offsets into its file's clean tex
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -63,6 +64,8 @@ class Section:
     role: str | None = None
     topics: list[str] = field(default_factory=list)
     topic_evidence: dict[str, list[str]] = field(default_factory=dict)
+    terms: Counter = field(default_factory=Counter)  # segmented own text, for keywords/search
+    keywords: list[tuple[str, float]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.marker_start < 0:
@@ -84,6 +87,7 @@ class Document:
     masks: list[Mask] = field(default_factory=list)
     figure_count: int = 0  # unmasked numbers in figure positions, for the masked ratio
     glossary: list[tuple[str, str]] = field(default_factory=list)
+    keywords: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def masked_count(self) -> int:

@@ -23,31 +23,38 @@ class ParsedSource:
     warnings: list[str] = field(default_factory=list)
 
 
-def parse_path(path: str | os.PathLike, limits: Limits | None = None) -> ParsedSource:
+def parse_path(
+    path: str | os.PathLike, limits: Limits | None = None, keywords: bool = True
+) -> ParsedSource:
     """Parse one report file. Raises `huibao.text.read.Rejected` when it is not readable."""
     limits = limits or Limits()
-    return parse_source(read_path(path, limits), limits)
+    return parse_source(read_path(path, limits), limits, keywords)
 
 
-def parse_bytes(data: bytes, name: str, limits: Limits | None = None) -> ParsedSource:
+def parse_bytes(
+    data: bytes, name: str, limits: Limits | None = None, keywords: bool = True
+) -> ParsedSource:
     limits = limits or Limits()
-    return parse_source(read_bytes(data, name, limits), limits)
+    return parse_source(read_bytes(data, name, limits), limits, keywords)
 
 
-def parse_text(text: str, limits: Limits | None = None) -> ParsedSource:
+def parse_text(text: str, limits: Limits | None = None, keywords: bool = False) -> ParsedSource:
     """Parse text that is already decoded (tests, other tools)."""
     data = text.encode("utf-8")
-    return parse_bytes(data, "text.txt", limits)
+    return parse_bytes(data, "text.txt", limits, keywords)
 
 
-def parse_source(source: SourceText, limits: Limits | None = None) -> ParsedSource:
+def parse_source(
+    source: SourceText, limits: Limits | None = None, keywords: bool = True
+) -> ParsedSource:
+    """Clean, split and tag a read file. `keywords=False` skips word segmentation."""
     limits = limits or Limits()
     cleaned = clean(source.text, fmt=source.format, limits=limits)
     result = split(cleaned.text, limits)
     for doc in result.documents:
         doc.masks = list(find_masks(doc.text))
         doc.figure_count = count_figures(doc.text)
-        tag_document(doc)
+        tag_document(doc, keywords=keywords)
     warnings = list(source.warnings) + result.warnings
     return ParsedSource(source, cleaned, result.collection_title, result.documents, warnings)
 
@@ -79,6 +86,7 @@ def to_json(parsed: ParsedSource, *, with_text: bool = False) -> dict:
             "char_count": len(doc.text),
             "masked_count": doc.masked_count,
             "masked_ratio": doc.masked_ratio,
+            "keywords": [term for term, _ in doc.keywords],
             "sections": [
                 {
                     "level": s.level,

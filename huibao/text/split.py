@@ -24,6 +24,7 @@ from .headings import (
     HEADING_END,
     POINT_RANK,
     Marker,
+    continued_points,
     heading_span,
     inline_points,
     is_complete,
@@ -197,6 +198,13 @@ class _Cand:
     level: int = 0
     section_kind: str = "heading"
 
+    @property
+    def offset(self) -> int:
+        """Where the marker starts in its line (0 unless it continues a paragraph's points)."""
+        return (
+            self.marker.end - len(self.marker.text) if self.marker and self.kind == "point" else 0
+        )
+
 
 class _TreeBuilder:
     def __init__(self, doc: Document, lines: list[_Line], skip: int, limits: Limits) -> None:
@@ -236,6 +244,8 @@ class _TreeBuilder:
             marker = line_marker(t)
             if marker:
                 cands.append(_Cand(i, marker.kind, marker.rank, marker))
+                if marker.kind == "point":
+                    cands += [_Cand(i, "point", m.rank, m) for m in continued_points(t, marker)]
                 seen_body = True
             elif seen_body and self._plain_heading(i):
                 cands.append(_Cand(i, "plain", 1, None))
@@ -395,7 +405,7 @@ class _TreeBuilder:
             line = lines[c.line]
             if c.marker:
                 marker_text = c.marker.text
-                head_rel, body_rel = heading_span(line.text, c.marker.end)
+                head_rel, body_rel = heading_span(line.text, c.marker.end, c.kind == "point")
                 head_start = line.start + c.marker.end
             else:
                 marker_text = ""
@@ -411,7 +421,7 @@ class _TreeBuilder:
                     body_start=line.start + body_rel,
                     body_end=text_end,
                     kind=c.section_kind,
-                    marker_start=line.start,
+                    marker_start=line.start + c.offset,
                 )
             )
         closing_start = lines[closing_at].start if closing_at < len(lines) else None

@@ -1,0 +1,236 @@
+"""The `ingest` flow: discover → read → clean → split → tag → load, one transaction per source.
+
+Unchanged files (same path, size and modification time, already loaded by this pipeline
+version) are skipped without being read; files whose content is already loaded are hashed and
+linked, not parsed. A file that cannot be read is recorded with its reason and the run goes on.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import psycopg
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+
+from huibao.config import Settings
+from huibao.db import load
+from huibao.db.engine import database_url, upgrade
+from huibao.files import FileStat, Unreadable, discover, folders_and_files
+from huibao.parallel import Outcome, parse_files
+from huibao.text import pipeline_version
+
+DB_RETRIES = dict(retries=3, retry_delay_seconds=[2, 10, 30])
+BATCH = 32  # parsed sources per load task
+
+
+@dataclass(slots=True)
+class Plan:
+    todo: list[FileStat]
+    unchanged: list[FileStat]
+    changed_paths: set[str]
+    gone: list[str]
+    known_hashes: frozenset[str]
+    unreadable: list[Unreadable] = field(default_factory=list)
+
+
+@task(cache_policy=NONE)
+def discover_files(paths: list[str]) -> tuple[list[FileStat], list[Unreadable]]:
+    stats, unreadable = [], []
+    for item in discover(paths):
+        (stats if isinstance(item, FileStat) else unreadable).append(item)
+    return stats, unreadable
+
+
+@task(cache_policy=NONE, **DB_RETRIES)
+def migrate(url: str) -> str:
+    return upgrade(url)
+
+
+@task(cache_policy=NONE, **DB_RETRIES)
+def plan_files(url: str, paths: list[str], stats: list[FileStat], version: str) -> Plan:
+    """Split the files into those to read and those unchanged since they were loaded."""
+    folders, files = folders_and_files(paths)
+    with load.connect(url) as conn:
+        known = load.known_paths(conn, folders, files)
+        hashes = frozenset(load.loaded_hashes(conn, version))
+    todo, unchanged, changed = [], [], set()
+    for stat in stats:
+        k = known.get(stat.path)
+        if k and _unchanged(k, stat, version):
+            unchanged.append(stat)
+            continue
+        if k:
+            changed.add(stat.path)
+        todo.append(stat)
+    seen = {s.path for s in stats}
+    gone = [p for p, k in known.items() if p not in seen and k.status == "present"]
+    return Plan(todo, unchanged, changed, gone, hashes)
+
+
+def _unchanged(k: load.KnownPath, stat: FileStat, version: str) -> bool:
+    same_file = k.size == stat.size and k.mtime_ns == stat.mtime_ns and k.status == "present"
+    done = k.source_status == "rejected" or (
+        k.source_status in ("loaded", "partial") and k.pipeline_version == version
+    )
+    return same_file and done
+
+
+@task(cache_policy=NONE, **DB_RETRIES)
+def load_outcomes(url: str, outcomes: list[Outcome], version: str, changed: set[str]) -> Counter:
+    """Load a batch; each source in its own transaction. Database outages raise (and the task
+    is retried); a source the database refuses is recorded as rejected."""
+    counts: Counter = Counter()
+    with load.connect(url) as conn:
+        for o in outcomes:
+            kind = "files_changed" if o.stat.path in changed else "files_new"
+            if o.known:
+                existing = load.source_version(conn, o.sha256)
+                load.link_path(conn, o.stat, existing[0] if existing else None)
+                counts[kind] += 1
+                continue
+            if o.rejected:
+                load.record_rejection(conn, o.stat, o.sha256, o.rejected, o.encoding, o.format)
+                counts["files_rejected"] += 1
+                continue
+            try:
+                result = load.load_source(conn, o.stat, o.parsed, version)
+            except (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError) as exc:
+                conn.rollback()
+                reason = f"database refused the content: {type(exc).__name__}: {exc}".strip()
+                load.record_rejection(conn, o.stat, o.sha256, reason[:1000])
+                counts["files_rejected"] += 1
+                continue
+            counts[kind] += 1
+            counts["documents_loaded"] += result.documents
+            counts["sections_loaded"] += result.sections
+            counts["chars_loaded"] += result.chars
+    return counts
+
+
+@task(cache_policy=NONE, **DB_RETRIES)
+def record_unreadable(url: str, items: list[Unreadable]) -> int:
+    with load.connect(url) as conn:
+        for item in items:
+            load.record_rejection(conn, FileStat(item.path, 0, 0), None, item.reason)
+    return len(items)
+
+
+@task(cache_policy=NONE, **DB_RETRIES)
+def mark_gone(url: str, paths: list[str]) -> int:
+    with load.connect(url) as conn:
+        return load.mark_gone(conn, paths)
+
+
+@flow(name="ingest", log_prints=False)
+def ingest(paths: list[str], workers: int | None = None, progress: bool = False) -> dict:
+    """Ingest report files and folders into Postgres; returns the run's counts."""
+    logger = get_run_logger()
+    settings = Settings.from_env()
+    started = time.perf_counter()
+    url = database_url(settings)
+    migrate(url)
+    version = pipeline_version()
+    with load.connect(url) as conn:
+        run_id = load.start_run(conn, str(flow_run.id) if flow_run.id else None)
+
+    stats, unreadable = discover_files(paths)
+    plan = plan_files(url, paths, stats, version)
+    counts: Counter = Counter(files_seen=len(stats) + len(unreadable))
+    counts["files_unchanged"] = len(plan.unchanged)
+    rejected: list[tuple[str, str]] = []
+    status, message = "completed", None
+    try:
+        if unreadable:
+            counts["files_rejected"] += record_unreadable(url, unreadable)
+            rejected += [(u.path, u.reason) for u in unreadable]
+        workers = workers or settings.workers
+        bar = _progress(len(plan.todo)) if progress else None
+        batch: list[Outcome] = []
+        for outcome in parse_files(plan.todo, workers, plan.known_hashes, settings.limits):
+            if outcome.rejected:
+                rejected.append((outcome.stat.path, outcome.rejected))
+            batch.append(outcome)
+            if bar:
+                bar.advance()
+            if len(batch) >= BATCH:
+                counts.update(load_outcomes(url, batch, version, plan.changed_paths))
+                batch = []
+        if batch:
+            counts.update(load_outcomes(url, batch, version, plan.changed_paths))
+        if bar:
+            bar.stop()
+        counts["files_gone"] = mark_gone(url, plan.gone)
+    except BaseException as exc:
+        status, message = "failed", f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        seconds = time.perf_counter() - started
+        counts["seconds"] = round(seconds, 2)
+        with load.connect(url) as conn:
+            load.finish_run(conn, run_id, status, counts, message)
+        if status == "completed":
+            _artifact(counts, rejected, seconds)
+    logger.info("ingest: %s", dict(counts))
+    return dict(counts, run_id=run_id, rejected=rejected)
+
+
+def _artifact(counts: Counter, rejected: list[tuple[str, str]], seconds: float) -> None:
+    rate = counts["chars_loaded"] / seconds if seconds else 0
+    lines = [
+        "# huibao ingest",
+        "",
+        "| files | count |",
+        "|---|---:|",
+        *(
+            f"| {k.removeprefix('files_')} | {counts[k]} |"
+            for k in (
+                "files_seen",
+                "files_new",
+                "files_changed",
+                "files_unchanged",
+                "files_rejected",
+                "files_gone",
+            )
+        ),
+        "",
+        f"Loaded **{counts['documents_loaded']}** documents and **{counts['sections_loaded']}** "
+        f"sections ({counts['chars_loaded']:,} characters) in {seconds:.1f} s "
+        f"({rate:,.0f} characters/s).",
+    ]
+    if rejected:
+        lines += ["", "## Rejected files", "", "| file | reason |", "|---|---|"]
+        lines += [f"| `{p}` | {r.replace('|', '/')} |" for p, r in rejected[:200]]
+        if len(rejected) > 200:
+            lines.append(f"| … | and {len(rejected) - 200} more (see the `sources` table) |")
+    create_markdown_artifact("\n".join(lines), key="ingest-summary", description="huibao ingest")
+
+
+class _Bar:
+    def __init__(self, total: int) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self.progress = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        )
+        self.task = self.progress.add_task("parsing", total=total)
+        self.progress.start()
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
+
+    def stop(self) -> None:
+        self.progress.stop()
+
+
+def _progress(total: int) -> _Bar | None:
+    return _Bar(total) if total and sys.stderr.isatty() else None

@@ -1,0 +1,1 @@
+"""huibao's Datasette plugin (loaded through the `datasette` entry point)."""

@@ -1,0 +1,374 @@
+"""Write parsed sources to Postgres: one transaction per source, bulk rows with COPY.
+
+A source is keyed by its content (sha256), so loading is idempotent: loading the same content
+again replaces its rows, and a second path with the same content only adds a path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import psycopg
+
+from huibao.files import FileStat
+from huibao.models import CleaningEdit, Document, Keyword, Section
+from huibao.text import ParsedSource
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPath:
+    size: int
+    mtime_ns: int
+    source_id: int | None
+    status: str  # of the path: present | gone
+    source_status: str | None
+    pipeline_version: str | None
+
+
+@dataclass(slots=True)
+class LoadResult:
+    source_id: int
+    documents: int
+    sections: int
+    chars: int
+    replaced: bool  # the content was already loaded (older pipeline version or rejected)
+
+
+def conninfo(url: str) -> str:
+    """A libpq URL for psycopg from a SQLAlchemy URL."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def connect(url: str) -> psycopg.Connection:
+    return psycopg.connect(conninfo(url), autocommit=False)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _columns(model, skip: Sequence[str] = ()) -> list[str]:
+    return [c.name for c in model.__table__.columns if c.name not in skip]
+
+
+def known_paths(
+    conn: psycopg.Connection, folders: Sequence[str] = (), files: Sequence[str] = ()
+) -> dict[str, KnownPath]:
+    """What the database knows about the paths inside `folders` and the given `files`."""
+    sql = """
+        select p.path, p.size, p.mtime_ns, p.source_id, p.status, s.status, s.pipeline_version
+        from source_paths p left join sources s on s.id = p.source_id
+        where p.path = any(%s)
+    """
+    params: list = [list(files)]
+    for folder in folders:
+        sql += " or starts_with(p.path, %s)"
+        params.append(folder.rstrip("/") + "/")
+    rows = conn.execute(sql, params).fetchall()
+    conn.commit()
+    return {r[0]: KnownPath(*r[1:]) for r in rows}
+
+
+def loaded_hashes(conn: psycopg.Connection, version: str) -> set[str]:
+    """Content already loaded by this pipeline version: such files need no parsing."""
+    rows = conn.execute(
+        "select sha256 from sources where pipeline_version = %s and sha256 is not null "
+        "and status in ('loaded', 'partial', 'gone')",
+        (version,),
+    ).fetchall()
+    conn.commit()
+    return {r[0] for r in rows}
+
+
+def source_version(conn: psycopg.Connection, sha256: str) -> tuple[int, str, str | None] | None:
+    """(id, status, pipeline_version) of the source with this content, if loaded before."""
+    row = conn.execute(
+        "select id, status, pipeline_version from sources where sha256 = %s", (sha256,)
+    ).fetchone()
+    conn.commit()
+    return row
+
+
+def link_path(conn: psycopg.Connection, stat: FileStat, source_id: int | None) -> None:
+    """Record that `stat.path` holds the (already loaded) source `source_id`."""
+    with conn.transaction():
+        _upsert_path(conn, stat, source_id, now())
+        if source_id is not None:
+            conn.execute(
+                "update sources set last_seen = %s, status = case when status = 'gone' "
+                "then 'loaded' else status end where id = %s",
+                (now(), source_id),
+            )
+
+
+def _upsert_path(conn, stat: FileStat, source_id: int | None, when: datetime) -> int | None:
+    """Point the path at `source_id`; returns the source it pointed at before, if different."""
+    before = conn.execute(
+        "select source_id from source_paths where path = %s for update", (stat.path,)
+    ).fetchone()
+    conn.execute(
+        """
+        insert into source_paths (path, source_id, size, mtime_ns, status, first_seen, last_seen)
+        values (%s, %s, %s, %s, 'present', %s, %s)
+        on conflict (path) do update set source_id = excluded.source_id, size = excluded.size,
+            mtime_ns = excluded.mtime_ns, status = 'present', last_seen = excluded.last_seen
+        """,
+        (stat.path, source_id, stat.size, stat.mtime_ns, when, when),
+    )
+    previous = before[0] if before else None
+    return previous if previous != source_id else None
+
+
+def _drop_orphan(conn, source_id: int | None) -> None:
+    """A changed file's old content, if no other path holds it, leaves with its documents."""
+    if source_id is None:
+        return
+    still = conn.execute(
+        "select 1 from source_paths where source_id = %s limit 1", (source_id,)
+    ).fetchone()
+    if not still:
+        conn.execute("delete from sources where id = %s", (source_id,))
+
+
+def record_rejection(
+    conn: psycopg.Connection,
+    stat: FileStat,
+    sha256: str | None,
+    reason: str,
+    encoding: str | None = None,
+    fmt: str | None = None,
+) -> int:
+    """A file that could not be read as a report: kept as a `rejected` source with its reason."""
+    when = now()
+    with conn.transaction():
+        if sha256:
+            row = conn.execute(
+                """
+                insert into sources (sha256, path, bytes, encoding, format, status, error,
+                    document_count, first_seen, last_seen)
+                values (%s, %s, %s, %s, %s, 'rejected', %s, 0, %s, %s)
+                on conflict (sha256) do update set status = 'rejected', error = excluded.error,
+                    last_seen = excluded.last_seen
+                returning id
+                """,
+                (sha256, stat.path, stat.size, encoding, fmt, reason, when, when),
+            ).fetchone()
+            source_id = row[0]
+            conn.execute("delete from documents where source_id = %s", (source_id,))
+        else:  # unreadable: there is no content hash, the path identifies it
+            row = conn.execute(
+                "select id from sources where sha256 is null and path = %s", (stat.path,)
+            ).fetchone()
+            if row:
+                source_id = row[0]
+                conn.execute(
+                    "update sources set error = %s, last_seen = %s, bytes = %s where id = %s",
+                    (reason, when, stat.size, source_id),
+                )
+            else:
+                source_id = conn.execute(
+                    """
+                    insert into sources (sha256, path, bytes, status, error, document_count,
+                        first_seen, last_seen)
+                    values (null, %s, %s, 'rejected', %s, 0, %s, %s) returning id
+                    """,
+                    (stat.path, stat.size, reason, when, when),
+                ).fetchone()[0]
+        previous = _upsert_path(conn, stat, source_id, when)
+        _drop_orphan(conn, previous)
+    return source_id
+
+
+def load_source(
+    conn: psycopg.Connection, stat: FileStat, parsed: ParsedSource, version: str
+) -> LoadResult:
+    """Replace everything stored for this content with `parsed`, in one transaction."""
+    when = now()
+    src = parsed.source
+    status = "partial" if parsed.warnings else "loaded"
+    error = "; ".join(parsed.warnings) or None
+    preface = parsed.cleaned.text[: parsed.documents[0].start] if parsed.documents else ""
+    with conn.transaction():
+        row = conn.execute(
+            """
+            insert into sources (sha256, path, bytes, encoding, format, status, error,
+                collection_title, preface, document_count, pipeline_version, first_seen,
+                last_seen, loaded_at)
+            values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            on conflict (sha256) do update set bytes = excluded.bytes,
+                encoding = excluded.encoding, format = excluded.format, status = excluded.status,
+                error = excluded.error, collection_title = excluded.collection_title,
+                preface = excluded.preface, document_count = excluded.document_count,
+                pipeline_version = excluded.pipeline_version, last_seen = excluded.last_seen,
+                loaded_at = excluded.loaded_at
+            returning id, (xmax <> 0) as existed
+            """,
+            (
+                src.sha256,
+                stat.path,
+                src.size,
+                src.encoding,
+                src.format,
+                status,
+                error,
+                parsed.collection_title,
+                preface,
+                len(parsed.documents),
+                version,
+                when,
+                when,
+                when,
+            ),
+        ).fetchone()
+        source_id, existed = row
+        if existed:
+            conn.execute("delete from documents where source_id = %s", (source_id,))
+            conn.execute("delete from cleaning_edits where source_id = %s", (source_id,))
+        previous = _upsert_path(conn, stat, source_id, when)
+        _drop_orphan(conn, previous)
+        counts = _copy_documents(conn, source_id, parsed, version)
+        _copy_edits(conn, source_id, parsed)
+    return LoadResult(source_id, counts[0], counts[1], counts[2], bool(existed))
+
+
+def _ids(conn, table: str, n: int) -> list[int]:
+    if n == 0:
+        return []
+    rows = conn.execute(
+        "select nextval(pg_get_serial_sequence(%s, 'id')) from generate_series(1, %s)", (table, n)
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _copy(conn, table: str, columns: list[str], rows: Iterable[Sequence]) -> None:
+    cols = ", ".join(f'"{c}"' for c in columns)
+    with conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _copy_documents(
+    conn, source_id: int, parsed: ParsedSource, version: str
+) -> tuple[int, int, int]:
+    docs = parsed.documents
+    doc_ids = _ids(conn, "documents", len(docs))
+    n_sections = sum(len(d.sections) for d in docs)
+    section_ids = iter(_ids(conn, "sections", n_sections))
+    doc_rows, section_rows, keyword_rows = [], [], []
+    chars = 0
+    for ordinal, (doc, doc_id) in enumerate(zip(docs, doc_ids, strict=True)):
+        chars += len(doc.text)
+        doc_rows.append(
+            (
+                doc_id,
+                source_id,
+                ordinal,
+                doc.title,
+                doc.year,
+                doc.period,
+                doc.admin_level,
+                doc.org,
+                doc.kind,
+                doc.text,
+                len(doc.text),
+                doc.start,
+                doc.end,
+                len(doc.sections),
+                doc.masked_count,
+                doc.figure_count,
+                doc.masked_ratio,
+                version,
+            )
+        )
+        ids = [next(section_ids) for _ in doc.sections]
+        for k, (s, sid) in enumerate(zip(doc.sections, ids, strict=True)):
+            section_rows.append(
+                (
+                    sid,
+                    doc_id,
+                    k,
+                    ids[s.parent] if s.parent is not None else None,
+                    s.path,
+                    s.level,
+                    s.kind,
+                    s.marker,
+                    s.heading,
+                    doc.text[s.body_start : s.body_end],
+                    s.start,
+                    s.end,
+                    s.body_start,
+                    s.body_end,
+                    s.role,
+                    s.topics,
+                )
+            )
+            keyword_rows += [(doc_id, sid, t, w, r) for r, (t, w) in enumerate(s.keywords, 1)]
+        keyword_rows += [(doc_id, None, t, w, r) for r, (t, w) in enumerate(doc.keywords, 1)]
+    _copy(conn, "documents", _columns(Document), doc_rows)
+    _copy(conn, "sections", _columns(Section), section_rows)
+    _copy(conn, "keywords", _columns(Keyword, skip=("id",)), keyword_rows)
+    return len(doc_rows), len(section_rows), chars
+
+
+def _copy_edits(conn, source_id: int, parsed: ParsedSource) -> None:
+    rows = (
+        (source_id, k, e.rule, e.raw_start, e.raw_end, e.clean_start, e.before, e.after)
+        for k, e in enumerate(parsed.cleaned.edits)
+    )
+    _copy(conn, "cleaning_edits", _columns(CleaningEdit, skip=("id",)), rows)
+
+
+def mark_gone(conn: psycopg.Connection, paths: Iterable[str]) -> int:
+    """Paths that disappeared are marked gone (not deleted); so is a source with no path left."""
+    paths = list(paths)
+    if not paths:
+        return 0
+    when = now()
+    with conn.transaction():
+        conn.execute(
+            "update source_paths set status = 'gone', last_seen = %s where path = any(%s)",
+            (when, paths),
+        )
+        conn.execute(
+            """
+            update sources s set status = 'gone' where s.status <> 'gone' and exists (
+                select 1 from source_paths p where p.source_id = s.id and p.path = any(%s))
+              and not exists (
+                select 1 from source_paths p where p.source_id = s.id and p.status = 'present')
+            """,
+            (paths,),
+        )
+    return len(paths)
+
+
+# -- ingest runs --------------------------------------------------------------------------------
+
+
+def start_run(conn: psycopg.Connection, flow_run_id: str | None) -> int:
+    with conn.transaction():
+        return conn.execute(
+            "insert into ingest_runs (flow_run_id, started_at, status, files_seen, files_new, "
+            "files_changed, files_unchanged, files_rejected, files_gone, documents_loaded, "
+            "sections_loaded, chars_loaded) values (%s, %s, 'running', 0,0,0,0,0,0,0,0,0) "
+            "returning id",
+            (flow_run_id, now()),
+        ).fetchone()[0]
+
+
+RUN_COUNTS = [
+        "files_seen", "files_new", "files_changed", "files_unchanged", "files_rejected",
+        "files_gone", "documents_loaded", "sections_loaded", "chars_loaded",
+]  # fmt: skip
+
+
+def finish_run(
+    conn: psycopg.Connection, run_id: int, status: str, counts: dict, message: str | None = None
+) -> None:
+    sets = ", ".join(f"{f} = %s" for f in RUN_COUNTS)
+    with conn.transaction():
+        conn.execute(
+            f"update ingest_runs set {sets}, status = %s, finished_at = %s, message = %s where id = %s",
+            [*(int(counts.get(f, 0)) for f in RUN_COUNTS), status, now(), message, run_id],
+        )

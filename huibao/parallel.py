@@ -1,0 +1,124 @@
+"""Read and parse files in worker processes (jieba holds the GIL, so threads would not help).
+
+Workers get the set of content hashes already loaded by this pipeline version and skip those
+files after hashing them, so renamed or copied files cost a read, not a parse. A worker that
+crashes takes only its file down: the file is retried once, then rejected.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from huibao.files import FileStat
+from huibao.text import Limits, ParsedSource, Rejected, parse_source
+from huibao.text.read import read_bytes, sha256_bytes
+
+
+@dataclass(slots=True)
+class Outcome:
+    stat: FileStat
+    sha256: str | None = None
+    parsed: ParsedSource | None = None
+    rejected: str | None = None  # the reason, when the file is not a readable report
+    known: bool = False  # content already loaded by this pipeline version
+    encoding: str | None = None
+    format: str | None = None
+
+
+_KNOWN: frozenset[str] = frozenset()
+_LIMITS = Limits()
+
+
+def _init_worker(known: frozenset[str], limits: Limits) -> None:
+    global _KNOWN, _LIMITS
+    _KNOWN, _LIMITS = known, limits
+    from huibao.text.tokens import tokenizer
+
+    tokenizer().initialize()
+
+
+def process_file(
+    stat: FileStat, known: frozenset[str] | None = None, limits: Limits | None = None
+) -> Outcome:
+    """Read, hash and (unless already loaded) parse one file. Never raises."""
+    known = _KNOWN if known is None else known
+    limits = limits or _LIMITS
+    if stat.size > limits.max_file_bytes:
+        return Outcome(
+            stat,
+            rejected=f"file is {stat.size / 1e6:.1f} MB, over the {limits.max_file_bytes / 1e6:.1f} MB "
+            "limit (raise HUIBAO_MAX_FILE_BYTES to read it)",
+        )
+    try:
+        with open(stat.path, "rb") as f:
+            data = f.read(limits.max_file_bytes + 1)
+        after = os.stat(stat.path)
+    except OSError as exc:
+        return Outcome(stat, rejected=f"cannot read file: {exc.strerror or exc}")
+    if after.st_size != len(data) or after.st_mtime_ns != stat.mtime_ns:
+        return Outcome(
+            stat,
+            rejected="the file changed while it was being read; it will be read again next run",
+        )
+    digest = sha256_bytes(data)
+    if digest in known:
+        return Outcome(stat, digest, known=True)
+    try:
+        source = read_bytes(data, os.path.basename(stat.path), limits)
+        parsed = parse_source(source, limits)
+    except Rejected as exc:
+        return Outcome(stat, digest, rejected=str(exc))
+    except RecursionError:
+        return Outcome(stat, digest, rejected="the text is too deeply nested to parse")
+    except Exception as exc:  # one broken file never stops a run
+        return Outcome(
+            stat, digest, rejected=f"internal error while parsing: {type(exc).__name__}: {exc}"
+        )
+    return Outcome(stat, digest, parsed, encoding=source.encoding, format=source.format)
+
+
+def parse_files(
+    stats: Iterable[FileStat], workers: int, known: frozenset[str], limits: Limits
+) -> Iterator[Outcome]:
+    """Outcomes in completion order; at most a few files per worker are in flight at once."""
+    pending = list(stats)[::-1]
+    if workers <= 1 or len(pending) <= 1:
+        while pending:
+            yield process_file(pending.pop(), known, limits)
+        return
+    crashes: dict[str, int] = {}
+    window = workers * 3
+    while pending:
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_init_worker,
+            initargs=(known, limits),
+        )
+        in_flight: dict[Future, FileStat] = {}
+        try:
+            while pending or in_flight:
+                while pending and len(in_flight) < window:
+                    stat = pending.pop()
+                    in_flight[pool.submit(process_file, stat)] = stat
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    outcome = future.result()  # raises BrokenProcessPool if a worker died
+                    del in_flight[future]
+                    yield outcome
+        except BrokenProcessPool:
+            for stat in in_flight.values():
+                crashes[stat.path] = crashes.get(stat.path, 0) + 1
+                if crashes[stat.path] >= 2:
+                    yield Outcome(stat, rejected="the parser process crashed on this file (twice)")
+                else:
+                    pending.append(stat)
+            # Retry survivors one at a time, so the file that crashes is found.
+            workers, window = 1, 1
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
