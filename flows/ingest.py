@@ -176,8 +176,9 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
             load.finish_run(conn, run_id, status, counts, message)
         if status == "completed":
             _artifact(counts, rejected, seconds)
-    logger.info("ingest: %s", dict(counts))
-    return dict(counts, run_id=run_id, rejected=rejected)
+    result = {key: counts.get(key, 0) for key in load.RUN_COUNTS}
+    logger.info("ingest: %s", result)
+    return dict(result, seconds=counts["seconds"], run_id=run_id, rejected=rejected)
 
 
 def _artifact(counts: Counter, rejected: list[tuple[str, str]], seconds: float) -> None:

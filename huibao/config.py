@@ -48,6 +48,7 @@ def quiet_prefect(home: Path) -> None:
     """Prefect settings for huibao: no telemetry (these machines are offline), state under
     HUIBAO_HOME unless the user configured Prefect, and no UI for temporary servers."""
     os.environ.setdefault("PREFECT_HOME", str(home / "prefect"))
+    Path(os.environ["PREFECT_HOME"]).expanduser().mkdir(parents=True, exist_ok=True)
     os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
     os.environ["DO_NOT_TRACK"] = "1"
     os.environ.setdefault("PREFECT_UI_ENABLED", "false")

@@ -323,11 +323,17 @@ def _is_heading_only(line: str) -> bool:
     return body_start >= len(line)
 
 
-_INNER_PUNCT = re.compile(r"[。！？；]")
+_INNER_PUNCT = re.compile(r"[。！？；，、]")
+
+
+# A line ending in a function word cannot be a heading or a name: the sentence goes on.
+_DANGLING = tuple("的和与及在对为是把将从以等了地得之其而并或向于给由被")
 
 
 def _is_label(line: str) -> bool:
-    return len(line) <= _LABEL_MAX and not _INNER_PUNCT.search(line)
+    return (
+        len(line) <= _LABEL_MAX and not _INNER_PUNCT.search(line) and not line.endswith(_DANGLING)
+    )
 
 
 # --- long lines -----------------------------------------------------------------------------

@@ -138,10 +138,10 @@ def is_complete(line: str) -> bool:
 
 
 def _number(token: str) -> int | None:
+    if token in _CIRCLED:  # before isdigit(): "①".isdigit() is True
+        return _CIRCLED.index(token) + 1
     if token.isdigit():
         return int(token)
-    if token in _CIRCLED:
-        return _CIRCLED.index(token) + 1
     return parse_chinese_numeral(token)
 
 

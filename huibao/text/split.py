@@ -263,7 +263,7 @@ class _TreeBuilder:
         prev = lines[i - 1].text if i > 0 else ""
         nxt = lines[i + 1].text
         return (not prev or is_complete(prev) or bool(line_marker(prev))) and (
-            _is_body(nxt) or bool(line_marker(nxt))
+            is_complete(nxt) or bool(line_marker(nxt))
         )
 
     def _closing_range(self) -> tuple[int, int]:

@@ -1,0 +1,107 @@
+"""Shared fixtures: a real embedded Postgres, one Prefect test server, the shared corpus.
+
+Everything runs on real components: the Postgres cluster is started by the test session (and
+stopped at its end), flows run against `prefect_test_harness`, pages are read with Datasette's
+own client.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+GOLD = SHARED / "gold"
+SAMPLES = ROOT / "samples"
+
+# Offline machines: no telemetry, no UI for the temporary server. Set before Prefect imports.
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["DO_NOT_TRACK"] = "1"
+os.environ["PREFECT_UI_ENABLED"] = "false"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+
+def pytest_configure(config):
+    # Isolate huibao's and Prefect's state for the whole session.
+    home = Path(tempfile.mkdtemp(prefix="huibao-test-home-"))
+    os.environ["HUIBAO_HOME"] = str(home)
+    os.environ["PREFECT_HOME"] = str(home / "prefect")
+    config._huibao_home = home
+
+
+def pytest_unconfigure(config):
+    home = getattr(config, "_huibao_home", None)
+    if home:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def embedded_pg():
+    """A Postgres cluster of our own for this session (port chosen freely)."""
+    from huibao.db.embedded import EmbeddedPostgres
+
+    root = Path(tempfile.mkdtemp(prefix="huibao-test-pg-"))
+    pg = EmbeddedPostgres(root)
+    pg.ensure_running()
+    yield pg
+    pg.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_url(embedded_pg) -> str:
+    """DATABASE_URL for the session's cluster, schema at head."""
+    from huibao.db.engine import upgrade
+
+    url = embedded_pg.url()
+    os.environ["DATABASE_URL"] = url
+    os.environ["HUIBAO_READER_URL"] = embedded_pg.url(user="huibao_reader")
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def clean_db(pg_url):
+    """An empty database (all rows removed) for tests that count what they load."""
+    import psycopg
+
+    from huibao.db.load import conninfo
+
+    with psycopg.connect(conninfo(pg_url), autocommit=True) as conn:
+        conn.execute(
+            "truncate sources, source_paths, documents, sections, keywords, cleaning_edits, "
+            "ingest_runs restart identity cascade"
+        )
+    return pg_url
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One Prefect test server for the whole session (it takes ~10 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def query(url: str, sql: str, params=()):
+    import psycopg
+
+    from huibao.db.load import conninfo
+
+    with psycopg.connect(conninfo(url)) as conn:
+        return conn.execute(sql, params).fetchall()

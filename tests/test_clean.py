@@ -1,0 +1,208 @@
+"""Cleaning: each rule on a small example, the traps around masks, and the undo property."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from huibao.text.clean import clean, restore_raw
+from huibao.text.limits import Limits
+
+
+def cleaned(raw: str) -> str:
+    return clean(raw).text
+
+
+def rules(raw: str) -> set[str]:
+    return {e.rule for e in clean(raw).edits}
+
+
+class TestSiteNoise:
+    def test_watermark_line_is_removed(self):
+        raw = "一、工作情况\n【哒哒素材库】——每天更新材料1000多篇内部高质量素材\n正文。"
+        assert cleaned(raw) == "一、工作情况\n正文。"
+        assert "watermark" in rules(raw)
+
+    @pytest.mark.parametrize(
+        "line",
+        [
+            "欢迎加入“哒哒素材库svip会员”，9000万字材料，添加客服：cwk",
+            "扫码关注公众号获取更多范文",
+            "更多精品材料请加入会员群",
+        ],
+    )
+    def test_advert_lines_are_removed(self, line):
+        assert cleaned(f"正文。\n{line}\n结尾。") == "正文。\n结尾。"
+
+    def test_paid_markers_are_removed_on_their_own_line_and_inline(self):
+        assert cleaned("##paidbegin##\n正文。\n##paidend##") == "正文。"
+        assert cleaned("正文##paidend##。") == "正文。"
+
+    @pytest.mark.parametrize(
+        "line", ["下载", "打印", "【字号：", "来源：北京日报", "时间：2026-02-02", ">", "首页"]
+    )
+    def test_page_furniture_is_removed(self, line):
+        assert cleaned(f"{line}\n2026年政府工作报告") == "2026年政府工作报告"
+
+    def test_photo_credit_is_removed(self):
+        assert (
+            cleaned("各位代表：\n殷勇同志作政府工作报告。本报记者 戴冰摄\n现在。")
+            == "各位代表：\n现在。"
+        )
+
+    def test_a_sentence_mentioning_a_reporter_is_kept(self):
+        assert cleaned("我们接受了记者采访。") == "我们接受了记者采访。"
+
+
+class TestBrokenLines:
+    def test_line_starting_with_comma_joins_previous_line(self):
+        assert cleaned("积极运用监督执纪“四种形态”\n，切实抓好廉政建设。") == (
+            "积极运用监督执纪“四种形态”，切实抓好廉政建设。"
+        )
+
+    def test_line_ending_mid_sentence_joins_next_line(self):
+        raw = "新引进茶叶深加工项目，预计年底前\n建成投产。"
+        assert cleaned(raw) == "新引进茶叶深加工项目，预计年底前建成投产。"
+
+    def test_heading_is_never_joined_to_its_body(self):
+        assert (
+            cleaned("一、工作进展情况\n全面贯彻落实会议精神。")
+            == "一、工作进展情况\n全面贯彻落实会议精神。"
+        )
+
+    def test_title_is_never_joined_to_the_next_line(self):
+        raw = "林业局2023年上半年工作总结\n2023年上半年，全区林业系统…取得成效。"
+        assert cleaned(raw).split("\n")[0] == "林业局2023年上半年工作总结"
+
+    def test_unnumbered_heading_stands_alone(self):
+        raw = "请予审议。\n“十四五”时期工作回顾\n“十四五”时期是极不平凡的五年。"
+        assert cleaned(raw).split("\n") == [
+            "请予审议。",
+            "“十四五”时期工作回顾",
+            "“十四五”时期是极不平凡的五年。",
+        ]
+
+    def test_fragment_after_a_broken_line_is_joined_even_when_short(self):
+        raw = "“十五五”时期经济社会发展的\n主要目标\n是：地区生产总值年均增长5%左右。"
+        assert cleaned(raw) == "“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右。"
+
+    def test_body_line_with_heading_and_broken_body_is_joined(self):
+        raw = "（二）整合资源要素，探索发展新模式。一是谋划xx\n等项目由乡统筹开展。"
+        assert cleaned(raw) == "（二）整合资源要素，探索发展新模式。一是谋划xx等项目由乡统筹开展。"
+
+    def test_blank_line_separates_paragraphs(self):
+        assert cleaned("第一段没有句号\n\n第二段。") == "第一段没有句号\n第二段。"
+
+    def test_table_rows_are_not_joined(self):
+        assert cleaned("指标\t数值\n产值\t100") == "指标\t数值\n产值\t100"
+
+    def test_signature_and_date_are_not_joined(self):
+        assert (
+            cleaned("以上汇报。\nxx县人民政府\n2023年7月10日")
+            == "以上汇报。\nxx县人民政府\n2023年7月10日"
+        )
+
+
+class TestWidth:
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("(三)做好安保工作", "（三）做好安保工作"),
+            ("(1)完善制度", "（1）完善制度"),
+            ("增长１２．５％", "增长12.5%"),
+            ("精神,按照部署", "精神，按照部署"),
+            ("１．加强领导", "1.加强领导"),
+            ("Ｇ２２０国道", "G220国道"),
+        ],
+    )
+    def test_width_is_normalised_where_it_matters(self, raw, expected):
+        assert cleaned(raw) == expected
+
+    def test_chinese_punctuation_is_kept(self):
+        assert cleaned("加强“两个确立”，做到。") == "加强“两个确立”，做到。"
+
+    def test_ratio_and_time_keep_ascii_colon(self):
+        assert cleaned("按照x:x的比例收取") == "按照x:x的比例收取"
+
+
+class TestCensoring:
+    @pytest.mark.parametrize(
+        ("raw", "expected"),
+        [
+            ("以D的二十大精神为指引", "以党的二十大精神为指引"),
+            ("净化D员干部队伍", "净化党员干部队伍"),
+            ("纵深推进全面从严管D治D", "纵深推进全面从严管党治党"),
+            ("在自治区D委、政府的坚强领导下", "在自治区党委、政府的坚强领导下"),
+            ("脱贫成果持续巩x", "脱贫成果持续巩固"),
+            ("完成除险加x工程", "完成除险加固工程"),
+            ("x定资产投资负增长", "固定资产投资负增长"),
+            ("牢x树立发展理念", "牢固树立发展理念"),
+        ],
+    )
+    def test_censored_character_is_restored_when_it_forms_a_word(self, raw, expected):
+        assert cleaned(raw) == expected
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            "截至x月xx日，办理登记xxxxx件",
+            "耕地数量为xx.xxx万亩",
+            "xxxx年新增补充耕地xxx余亩",
+            "xx市自然资源局",
+            "x街道认真贯彻落实",
+            "在x办x个双季稻生产示范片",
+            "发展3D打印产业",
+            "D级危房改造",
+            "xx电厂x×xxxxMW机组",
+        ],
+    )
+    def test_masks_and_latin_text_are_never_touched(self, raw):
+        assert cleaned(raw) == raw
+
+
+class TestControlCharacters:
+    def test_zero_width_and_control_characters_are_removed(self):
+        assert cleaned("招商\u200b引资\x00工作。") == "招商引资工作。"
+
+
+class TestLongLines:
+    def test_a_very_long_line_is_broken_at_sentence_ends(self):
+        raw = "这是一句话。" * 50
+        out = clean(raw, limits=Limits(max_line_chars=40)).text
+        assert all(len(line) <= 40 for line in out.split("\n"))
+        assert out.replace("\n", "") == raw
+
+
+class TestUndo:
+    def test_edits_reproduce_the_raw_text_of_a_real_report(self, shared_corpus):
+        for path in shared_corpus.glob("*.txt"):
+            raw = path.read_text(encoding="utf-8")
+            result = clean(raw)
+            assert restore_raw(result.text, result.edits) == raw
+
+    def test_every_edit_records_what_it_replaced(self):
+        raw = "\xa0现将情况汇报如下。\n【哒哒素材库】广告\n(一)以D的二十大精神为指引"
+        result = clean(raw)
+        for e in result.edits:
+            assert raw[e.raw_start : e.raw_end] == e.before
+            assert result.text[e.clean_start : e.clean_end] == e.after
+
+    def test_offsets_map_back_to_the_raw_text(self):
+        raw = "【哒哒素材库】广告\n  一、工作进展情况\n全面贯彻落实。"
+        result = clean(raw)
+        pos = result.text.index("全面")
+        assert raw[result.to_raw(pos) : result.to_raw(pos) + 2] == "全面"
+
+
+_CHARS = "一二三是、。，：；“”（）()xX*D固党县工作推进 \t\n\r\u3000\xa00123456789１２％%#【】素材库"
+_REPORT_ALPHABET = st.sampled_from([*_CHARS, "##paidbegin##", "\r\n", "（一）", "一、", "欢迎加入"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_REPORT_ALPHABET, max_size=80).map("".join))
+def test_clean_text_with_recorded_edits_reproduces_the_raw_text(raw):
+    result = clean(raw, limits=Limits(max_line_chars=30))
+    assert restore_raw(result.text, result.edits) == raw
+    positions = [(e.raw_start, e.raw_end) for e in result.edits]
+    assert positions == sorted(positions)

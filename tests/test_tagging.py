@@ -1,0 +1,205 @@
+"""Document metadata, section roles, topics, masks and keywords on small inline examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from huibao.text import parse_text
+from huibao.text.masks import find_masks
+from huibao.text.meta import find_admin_level, find_kind, find_org, find_period, find_year
+from huibao.text.tokens import is_term
+
+
+class TestMetadata:
+    @pytest.mark.parametrize(
+        ("title", "year", "period"),
+        [
+            ("自然资源局2023年上半年工作总结和下步工作计划", 2023, "H1"),
+            ("乡村振兴站2023年第三季度工作总结（镇乡）", 2023, "Q3"),
+            ("2026年北京市政府工作报告", 2026, "FY"),
+            ("xx县2022年下半年工作计划", 2022, "H2"),
+            ("二〇二三年工作总结", 2023, "FY"),
+        ],
+    )
+    def test_year_and_period_come_from_the_title(self, title, year, period):
+        assert find_year(title, "") == year
+        assert find_period(title, "") == period
+
+    def test_without_a_title_the_opening_of_the_text_decides(self):
+        head = "现将上半年重点工作完成情况汇报如下。一、工作进展\n2022年上半年，全县地区生产总值预计实现**亿元。"
+        assert find_period(None, head) == "H1"
+        assert find_year(None, head) == 2022
+
+    def test_year_is_none_when_the_text_does_not_say(self):
+        assert find_year(None, "现将上半年工作汇报如下。一、工作进展情况。") is None
+
+    @pytest.mark.parametrize(
+        ("title", "text", "level"),
+        [
+            ("2023年上半年工作总结（镇乡）", "", "township"),
+            ("应急管理办公室2023年上半年工作总结（街道）", "", "subdistrict"),
+            ("市发展改革委2023年上半年工作总结", "", "city"),
+            ("桃源镇2024年上半年工作总结", "在县委、县政府的领导下，全镇…", "township"),
+            (None, "今年以来，我县在县委县政府领导下，全县经济运行平稳，全省排名第三。", "county"),
+            (
+                None,
+                "召开区委常委会会议，制定我区发展规划，经济总量居全市首位，打造全省一流环境。",
+                "district",
+            ),
+            (
+                "林业局2023年上半年工作总结",
+                "在自治区党委、政府的坚强领导下，自治区林业局…全区完成造林。",
+                "province",
+            ),
+            ("2026年广西壮族自治区政府工作报告", "", "province"),
+            ("2026年北京市政府工作报告", "", "province"),
+        ],
+    )
+    def test_admin_level_from_title_and_self_reference(self, title, text, level):
+        assert find_admin_level(title, text) == level
+
+    @pytest.mark.parametrize(
+        ("title", "org"),
+        [
+            ("自然资源局2023年上半年工作总结和下步工作计划", "自然资源局"),
+            ("市发展改革委2023年上半年工作总结及下半年工作打算", "发展改革委"),
+            ("应急管理办公室2023年上半年工作总结（街道）", "应急管理办公室"),
+            ("xx县农业农村局2023年工作总结", "农业农村局"),
+            ("2023年上半年工作总结和下半年工作思路（镇乡）", None),
+            ("2026年北京市政府工作报告", None),
+        ],
+    )
+    def test_org_is_the_issuing_department_or_none_for_a_government(self, title, org):
+        assert find_org(title) == org
+
+    @pytest.mark.parametrize(
+        ("title", "head", "kind"),
+        [
+            ("林业局2023年上半年工作总结", "", "工作总结"),
+            ("关于xx工作的督查汇报", "", "督查汇报"),
+            ("2026年政府工作报告", "", "政府工作报告"),
+            ("xx局2024年下半年工作计划", "", "工作计划"),
+            (None, "现将上半年重点工作完成情况汇报如下。", "工作汇报"),
+        ],
+    )
+    def test_kind_of_report(self, title, head, kind):
+        assert find_kind(title, head) == kind
+
+
+def roles(text: str) -> list[str]:
+    doc = parse_text(text).documents[0]
+    return [s.role for s in doc.sections if s.level == 1]
+
+
+class TestRoles:
+    @pytest.mark.parametrize(
+        ("heading", "role"),
+        [
+            ("一、基本情况", "overview"),
+            ("一、上半年主要工作开展情况", "progress"),
+            ("一、重点工作目标任务完成情况", "progress"),
+            ("二、工作亮点", "highlights"),
+            ("二、当前存在的问题和困难", "problems"),
+            ("三、下步工作打算", "plans"),
+            ("三、下阶段工作总体思路和主要举措", "plans"),
+        ],
+    )
+    def test_heading_names_the_role(self, heading, role):
+        assert roles(f"{heading}\n正文内容。")[0] == role
+
+    def test_metaphorical_headings_are_read_by_their_cues_and_position(self):
+        text = (
+            "一、靶向发力、精准施策，攻坚克难抓落实\n完成了项目建设，实现产值增长。\n"
+            "二、刀刃向内、自我革命，立足当前寻不足\n一是干部年龄偏大。二是经济发展仍有差距。\n"
+            "三、夯基赋能、补短强弱，求真务实谋发展\n下一步，我们将加快发展，确保完成任务。"
+        )
+        assert roles(text) == ["progress", "problems", "plans"]
+
+    def test_mixed_heading_takes_the_role_its_body_is_about(self):
+        text = (
+            "一、上半年工作情况\n完成了任务。\n"
+            "二、下半年工作打算及争创亮点\n一是千方百计稳定增长。将加快推进，力争完成，确保实现，持续推动。"
+        )
+        assert roles(text) == ["progress", "plans"]
+
+    def test_a_summary_without_plans_keeps_uncued_sections_as_progress(self):
+        text = (
+            "乡村振兴站2023年第三季度工作总结（镇乡）\n三季度以来，扎实推进各项工作，成效明显。\n"
+            "一、防返贫监测\n开展监测，确保不返贫，持续跟踪。\n二、帮扶政策落实\n制定帮扶措施，确保收入稳定增加，继续推进。"
+        )
+        assert roles(text) == ["progress", "progress"]
+
+    def test_government_report_plans_for_its_own_year(self):
+        text = (
+            "2026年北京市政府工作报告\n各位代表：现在，我代表市人民政府向大会报告工作，请予审议。\n"
+            "一、2025年工作回顾\n过去一年成效显著。\n二、“十五五”时期主要目标任务\n今后五年。\n"
+            "三、2026年主要工作\n今年要做好以下工作。"
+        )
+        assert roles(text) == ["progress", "plans", "plans"]
+
+    def test_lower_sections_inherit_the_role(self):
+        doc = parse_text(
+            "二、存在的问题\n（一）耕保压力大。正文。\n（二）资金不足。正文。"
+        ).documents[0]
+        assert {s.role for s in doc.sections if s.level == 2} == {"problems"}
+
+
+class TestTopics:
+    def test_topics_with_their_evidence(self):
+        doc = parse_text(
+            "一、工作情况\n（一）招商引资成果丰硕。贯通运用一把手招商、驻点招商机制，集中签约项目*个，"
+            "总投资额达22亿元。"
+        ).documents[0]
+        section = doc.sections[-1]
+        assert section.topics[0] == "attracting_investment"
+        assert "招商引资" in section.topic_evidence["attracting_investment"]
+
+    def test_a_section_can_have_several_topics(self):
+        doc = parse_text(
+            "一、工作\n（一）坚决维护社会大局稳定。抓好信访稳定，化解信访积案，排查矛盾纠纷；"
+            "抓好安全生产，开展隐患排查，防范重大事故隐患。"
+        ).documents[0]
+        assert {"governance", "safety"} <= set(doc.sections[-1].topics)
+
+
+class TestMasks:
+    @pytest.mark.parametrize(
+        ("text", "token", "kind"),
+        [
+            ("预计实现**亿元", "**", "figure"),
+            ("同比增长*%", "*", "figure"),
+            ("耕地数量为xx.xxx万亩", "xx.xxx", "figure"),
+            ("截至x月xx日", "x", "figure"),
+            ("xxxx年新增", "xxxx", "figure"),
+            ("xx市自然资源局", "xx", "name"),
+        ],
+    )
+    def test_masked_figures_and_names_are_found(self, text, token, kind):
+        masks = list(find_masks(text))
+        assert masks[0].token == token and masks[0].kind == kind
+
+    def test_latin_words_and_multiplication_are_not_masks(self):
+        assert list(find_masks("Linux系统和3x3矩阵，Xbox")) == []
+
+    def test_masked_ratio_counts_figures_only(self):
+        doc = parse_text(
+            "一、情况\n完成投资**亿元，增长12.5%，新增企业5家，xx市排名第一。"
+        ).documents[0]
+        assert doc.masked_count == 1 and doc.figure_count == 2
+        assert doc.masked_ratio == pytest.approx(1 / 3, abs=1e-3)
+
+
+class TestKeywords:
+    @pytest.mark.parametrize("token", ["xx", "**", "x.xx", "2023", "工作", "推进", "万亩", "亿元"])
+    def test_masks_numbers_and_stop_words_are_never_keywords(self, token):
+        assert not is_term(token)
+
+    @pytest.mark.parametrize("token", ["招商引资", "乡村振兴", "高标准农田", "GDP"])
+    def test_genre_terms_are_keywords(self, token):
+        assert is_term(token)
+
+    def test_genre_dictionary_keeps_terms_whole(self):
+        from huibao.text.tokens import tokenize
+
+        assert "高标准农田" in tokenize("新增高标准农田1200亩")
+        assert "规上工业增加值" in tokenize("规上工业增加值同比增长")
