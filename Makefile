@@ -35,7 +35,7 @@ $(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install -q -e '.[test]'
-	.lock-venv/bin/pip freeze --exclude-editable | grep -v -E '^(pytest|hypothesis|ruff|iniconfig|sortedcontainers)==' > requirements.lock.new
+	.lock-venv/bin/pip freeze --exclude-editable | grep -v -E '^(pytest|hypothesis|ruff|iniconfig|sortedcontainers|reportlab)==' > requirements.lock.new
 	@echo "review requirements.lock.new, then move it over requirements.lock"
 	rm -rf .lock-venv
 

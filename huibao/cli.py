@@ -142,6 +142,11 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from huibao.publish.serve import serve
 
     path = Path(args.file).absolute() if args.file else _settings().publish_path
+    if args.wait:
+        import time
+
+        while not path.exists():  # e.g. a fresh stack whose first publish is still running
+            time.sleep(2)
     if not path.exists():
         return _fail(f"{path} does not exist: run `huibao publish` first")
     return serve(path, host=args.host, port=args.port)
@@ -232,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="default: $HUIBAO_HOME/huibao.db")
     p.add_argument("--port", type=int, default=8001)
     p.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (this machine only)")
+    p.add_argument("--wait", action="store_true", help="wait for the file to be published")
     p.set_defaults(func=_cmd_serve)
 
     p = sub.add_parser("demo", help="ingest samples/, publish, serve, and print the URL")
