@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -206,3 +209,26 @@ def test_clean_text_with_recorded_edits_reproduces_the_raw_text(raw):
     assert restore_raw(result.text, result.edits) == raw
     positions = [(e.raw_start, e.raw_end) for e in result.edits]
     assert positions == sorted(positions)
+
+
+class TestOffsetMap:
+    def test_each_section_maps_back_to_its_place_in_the_raw_file(self, shared_corpus):
+        from huibao.text import parse_path, to_json
+
+        path = shared_corpus / "compilation-2023-nine-reports.txt"
+        raw = path.read_text(encoding="utf-8")
+        data = to_json(parse_path(path, keywords=False))
+        nfkc = functools.partial(unicodedata.normalize, "NFKC")
+        checked = 0
+        for doc in data["documents"]:
+            for s in doc["sections"]:
+                if s["marker"]:
+                    written = raw[s["raw_start"] : s["raw_start"] + len(s["marker"])]
+                    assert nfkc(written) == nfkc(s["marker"])
+                    checked += 1
+        assert checked > 100
+
+    def test_mapping_inside_a_replacement_points_at_its_start(self):
+        result = clean("以D的二十大精神")
+        assert result.to_raw(result.text.index("党")) == 1
+        assert result.to_raw(len(result.text)) == len(result.raw)

@@ -154,3 +154,18 @@ class TestPdf:
         c.save()
         with pytest.raises(Rejected, match="OCR"):
             read_bytes(buf.getvalue(), "scan.pdf")
+
+
+class TestMarkdown:
+    def test_markdown_heading_hashes_and_bullets_are_removed(self):
+        from huibao.text import parse_bytes
+
+        data = "# xx局2024年工作总结\n\n## 一、工作情况\n\n- （一）招商引资。正文。\n".encode()
+        parsed = parse_bytes(data, "report.md", keywords=False)
+        doc = parsed.documents[0]
+        assert doc.title == "xx局2024年工作总结"
+        assert [(s.level, s.heading) for s in doc.sections if s.level] == [
+            (1, "工作情况"),
+            (2, "招商引资"),
+        ]
+        assert {e.rule for e in parsed.cleaned.edits} >= {"markdown"}

@@ -18,7 +18,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .headings import heading_span, is_complete, line_marker
 from .limits import Limits
@@ -32,19 +32,22 @@ class Cleaned:
     raw: str
     text: str
     edits: list[Edit]
+    _ends: list[int] = field(default_factory=list, repr=False)
+    _shifts: list[int] = field(default_factory=list, repr=False)
 
     def to_raw(self, offset: int) -> int:
         """Map an offset in the clean text to the raw text (inside an edit: to its start)."""
-        starts = [e.clean_start for e in self.edits]
-        i = bisect.bisect_right(starts, offset) - 1
-        shift = 0
-        # Sum the length changes of all edits that end at or before `offset`.
-        for e in self.edits[: i + 1]:
-            if e.clean_end <= offset:
+        if not self._ends and self.edits:
+            shift = 0
+            for e in self.edits:
                 shift += (e.raw_end - e.raw_start) - len(e.after)
-            else:
-                return e.raw_start
-        return offset + shift
+                self._ends.append(e.clean_end)
+                self._shifts.append(shift)
+        # edits that end at or before `offset` shift it by their length change
+        i = bisect.bisect_right(self._ends, offset) - 1
+        if i + 1 < len(self.edits) and self.edits[i + 1].clean_start < offset:
+            return self.edits[i + 1].raw_start  # inside a replacement
+        return offset + (self._shifts[i] if i >= 0 else 0)
 
     def counts_by_rule(self) -> Counter:
         return Counter(e.rule for e in self.edits)

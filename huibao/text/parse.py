@@ -73,6 +73,7 @@ def to_json(parsed: ParsedSource, *, with_text: bool = False) -> dict:
         },
         "documents": [],
     }
+    to_raw = parsed.cleaned.to_raw
     for doc in parsed.documents:
         d = {
             "title": doc.title,
@@ -98,6 +99,9 @@ def to_json(parsed: ParsedSource, *, with_text: bool = False) -> dict:
                     "topics": s.topics,
                     "start": s.start,
                     "end": s.end,
+                    # where the section is in the file as read (before cleaning)
+                    "raw_start": to_raw(doc.start + s.marker_start),
+                    "raw_end": to_raw(doc.start + s.end),
                 }
                 for s in doc.sections
             ],
