@@ -19,7 +19,7 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
 from huibao.config import Settings
-from huibao.db import load
+from huibao.db import keywords, load
 from huibao.db.engine import database_url, upgrade
 from huibao.files import FileStat, Unreadable, discover, folders_and_files
 from huibao.parallel import Outcome, parse_files
@@ -49,7 +49,18 @@ def discover_files(paths: list[str]) -> tuple[list[FileStat], list[Unreadable]]:
 
 @task(cache_policy=NONE, **DB_RETRIES)
 def migrate(url: str) -> str:
-    return upgrade(url)
+    revision = upgrade(url)
+    with load.connect(url) as conn:
+        load.sync_taxonomies(conn)
+    return revision
+
+
+@task(cache_policy=NONE, **DB_RETRIES)
+def refresh_keywords(url: str) -> dict:
+    """Recompute the corpus IDF and the keywords that depend on it."""
+    with load.connect(url) as conn:
+        result = keywords.refresh(conn)
+    return {"sections": result.sections, "documents": result.documents, "full": result.full}
 
 
 @task(cache_policy=NONE, **DB_RETRIES)
@@ -166,6 +177,8 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         if bar:
             bar.stop()
         counts["files_gone"] = mark_gone(url, plan.gone)
+        if counts["documents_loaded"] or counts["files_gone"]:
+            refresh_keywords(url)
     except BaseException as exc:
         status, message = "failed", f"{type(exc).__name__}: {exc}"
         raise

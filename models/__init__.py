@@ -1,13 +1,37 @@
 """SQLModel tables of huibao (and nothing else)."""
 
-from .tables import CleaningEdit, Document, IngestRun, Keyword, Section, Source, SourcePath
+from .tables import (
+    CleaningEdit,
+    Document,
+    GlossaryEntry,
+    Indicator,
+    IndicatorType,
+    IngestRun,
+    Keyword,
+    KeywordState,
+    Section,
+    SectionTopic,
+    Slogan,
+    Source,
+    SourcePath,
+    TermIdf,
+    Topic,
+)
 
 __all__ = [
     "CleaningEdit",
     "Document",
+    "GlossaryEntry",
+    "Indicator",
+    "IndicatorType",
     "IngestRun",
     "Keyword",
+    "KeywordState",
     "Section",
+    "SectionTopic",
+    "Slogan",
     "Source",
     "SourcePath",
+    "TermIdf",
+    "Topic",
 ]

@@ -146,7 +146,18 @@ class Section(SQLModel, table=True):
     body_start: int = Field(sa_column=Column(Integer, nullable=False))
     body_end: int = Field(sa_column=Column(Integer, nullable=False))
     role: str | None = Field(default=None, sa_column=_text())
+    role_split: int | None = Field(
+        default=None, sa_column=Column(Integer), description="where plans begin in a mixed section"
+    )
     topics: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False))
+    terms: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(Text), nullable=False, server_default="{}"),
+        description="distinct keyword candidates of the section's own text",
+    )
+    term_counts: list[int] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Integer), nullable=False, server_default="{}")
+    )
 
 
 class Keyword(SQLModel, table=True):
@@ -200,3 +211,114 @@ class IngestRun(SQLModel, table=True):
     sections_loaded: int = 0
     chars_loaded: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     message: str | None = Field(default=None, sa_column=_text())
+
+
+class Topic(SQLModel, table=True):
+    """The topic taxonomy (`huibao/text/data/topics.yaml`) with Chinese and English labels."""
+
+    __tablename__ = "topics"
+
+    key: str = Field(sa_column=Column(Text, primary_key=True))
+    zh: str = Field(sa_column=_text(nullable=False))
+    en: str = Field(sa_column=_text(nullable=False))
+
+
+class SectionTopic(SQLModel, table=True):
+    """A topic of a section, with the terms that made it (its evidence)."""
+
+    __tablename__ = "section_topics"
+    __table_args__ = (Index("ix_section_topics_topic", "topic"),)
+
+    section_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    topic: str = Field(sa_column=Column(Text, ForeignKey("topics.key"), primary_key=True))
+    document_id: int = Field(sa_column=_fk("documents.id"))
+    rank: int = Field(sa_column=Column(Integer, nullable=False))
+    evidence: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False))
+
+
+class Slogan(SQLModel, table=True):
+    """A slogan or formula (提法) and how often a section uses it."""
+
+    __tablename__ = "slogans"
+    __table_args__ = (Index("ix_slogans_slogan", "slogan"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
+    document_id: int = Field(sa_column=_fk("documents.id"))
+    section_id: int = Field(sa_column=_fk("sections.id"))
+    slogan: str = Field(sa_column=_text(nullable=False))
+    count: int = Field(sa_column=Column(Integer, nullable=False))
+
+
+class IndicatorType(SQLModel, table=True):
+    """Standard economic indicators (`huibao/text/data/indicators.yaml`)."""
+
+    __tablename__ = "indicator_types"
+
+    key: str = Field(sa_column=Column(Text, primary_key=True))
+    zh: str = Field(sa_column=_text(nullable=False))
+
+
+class Indicator(SQLModel, table=True):
+    """A mention of an economic indicator with its amount and growth, or masks."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (Index("ix_indicators_indicator", "indicator"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
+    document_id: int = Field(sa_column=_fk("documents.id"))
+    section_id: int = Field(sa_column=_fk("sections.id"))
+    indicator: str = Field(
+        sa_column=Column(Text, ForeignKey("indicator_types.key"), nullable=False)
+    )
+    name: str = Field(sa_column=_text(nullable=False), description="as written in the report")
+    value: float | None = None
+    unit: str | None = Field(default=None, sa_column=_text())
+    value_masked: bool = False
+    growth: float | None = Field(default=None, description="percent or points; negative = fell")
+    growth_unit: str | None = Field(default=None, sa_column=_text())
+    growth_masked: bool = False
+    direction: str | None = Field(default=None, sa_column=_text(), description="up | down")
+    masked: bool = False
+    start: int = Field(
+        sa_column=Column(Integer, nullable=False), description="offset in the document"
+    )
+    end: int = Field(sa_column=Column(Integer, nullable=False))
+    text: str = Field(sa_column=_text(nullable=False))
+
+
+class GlossaryEntry(SQLModel, table=True):
+    """An entry of a report's glossary (名词解释): a slogan or term and its explanation."""
+
+    __tablename__ = "glossary"
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
+    document_id: int = Field(sa_column=_fk("documents.id"))
+    term: str = Field(sa_column=_text(nullable=False))
+    definition: str = Field(sa_column=_text(nullable=False))
+
+
+class TermIdf(SQLModel, table=True):
+    """Inverse document frequency of keyword terms over the loaded sections."""
+
+    __tablename__ = "term_idf"
+
+    term: str = Field(sa_column=Column(Text, primary_key=True))
+    df: int = Field(sa_column=Column(Integer, nullable=False))
+    idf: float
+
+
+class KeywordState(SQLModel, table=True):
+    """When the IDF and keywords were last refreshed, and over how many sections."""
+
+    __tablename__ = "keyword_state"
+
+    id: int = Field(default=1, sa_column=Column(Integer, primary_key=True))
+    sections: int = Field(sa_column=Column(BigInteger, nullable=False))
+    idf_sections: int = Field(
+        sa_column=Column(BigInteger, nullable=False), description="N at the last full refresh"
+    )
+    refreshed_at: datetime = Field(sa_column=_when(nullable=False))

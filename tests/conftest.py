@@ -83,8 +83,8 @@ def clean_db(pg_url):
 
     with psycopg.connect(conninfo(pg_url), autocommit=True) as conn:
         conn.execute(
-            "truncate sources, source_paths, documents, sections, keywords, cleaning_edits, "
-            "ingest_runs restart identity cascade"
+            "truncate sources, source_paths, ingest_runs, term_idf, keyword_state "
+            "restart identity cascade"
         )
     return pg_url
 

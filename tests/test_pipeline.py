@@ -23,7 +23,10 @@ def ingested(pg_url, prefect_server, shared_corpus, tmp_path_factory):
     from huibao.flows.ingest import ingest
 
     with psycopg.connect(conninfo(pg_url), autocommit=True) as conn:
-        conn.execute("truncate sources, source_paths, ingest_runs restart identity cascade")
+        conn.execute(
+            "truncate sources, source_paths, ingest_runs, term_idf, keyword_state "
+            "restart identity cascade"
+        )
     corpus = tmp_path_factory.mktemp("corpus")
     for path in shared_corpus.glob("*.txt"):
         shutil.copy(path, corpus / path.name)
@@ -165,3 +168,36 @@ def test_samples_ingest_including_gb18030_and_docx(pg_url, prefect_server):
         "where path like %s group by format", (f"{SAMPLES}%",),
     ))  # fmt: skip
     assert encodings["docx"] == "-" and "gb18030" in encodings["txt"]
+
+
+def test_tags_are_stored_with_their_evidence(ingested, pg_url):
+    topics = query(
+        pg_url,
+        "select st.topic, st.evidence from section_topics st join sections s on s.id = st.section_id "
+        "where s.heading = '产业项目建设成果显著'",
+    )
+    assert ("attracting_investment" in {t for t, _ in topics}) and all(ev for _, ev in topics)
+    slogans = dict(query(pg_url, "select slogan, sum(count) from slogans group by slogan"))
+    assert slogans["两个确立"] >= 2 and slogans["1234防返贫工作法"] == 1
+    masked = query(
+        pg_url, "select count(*) from indicators where indicator = 'gdp' and value_masked"
+    )[0][0]
+    assert masked >= 1
+    labels = dict(query(pg_url, "select key, zh from topics"))
+    assert labels["attracting_investment"] == "招商引资"
+
+
+def test_keywords_use_the_corpus_idf_and_skip_masks(ingested, pg_url):
+    n_sections = query(pg_url, "select count(*) from sections")[0][0]
+    assert query(pg_url, "select sections from keyword_state")[0][0] == n_sections
+    terms = [t for (t,) in query(pg_url, "select term from keywords")]
+    assert terms and not any(
+        t.lower().startswith("xx") or t.isdigit() or t in ("工作", "推进") for t in terms
+    )
+    per_doc = query(
+        pg_url,
+        "select count(distinct document_id) from keywords where section_id is null",
+    )[0][0]
+    assert per_doc == query(pg_url, "select count(*) from documents")[0][0]
+    idf = dict(query(pg_url, "select term, idf from term_idf where term in ('企业', '林票')"))
+    assert idf["林票"] > idf["企业"]  # a rare term weighs more than a common one

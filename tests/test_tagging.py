@@ -203,3 +203,78 @@ class TestKeywords:
 
         assert "高标准农田" in tokenize("新增高标准农田1200亩")
         assert "规上工业增加值" in tokenize("规上工业增加值同比增长")
+
+
+class TestSlogans:
+    def test_quoted_formulas_are_counted_normalised(self):
+        from huibao.text.slogans import find_slogans
+
+        text = "坚决拥护“两个确立”，树牢“四个意识”，做到“两个维护”。坚决拥护“两个确立”。"
+        assert find_slogans(text) == {"两个确立": 2, "四个意识": 1, "两个维护": 1}
+
+    def test_a_quoted_number_takes_the_descriptor_that_follows(self):
+        from huibao.text.slogans import find_slogans
+
+        text = "推行“1234”防返（致）贫工作法（“1”是确保一条底线、“2”是做到“两不放过”）。"
+        found = find_slogans(text)
+        assert found["1234防返贫工作法"] == 1
+        assert not any(s.startswith(("1是", "2是")) for s in found)
+
+    def test_known_formulas_count_without_quotes(self):
+        from huibao.text.slogans import find_slogans
+
+        assert find_slogans("统筹划定三区三线，严格落实八项规定。") == {
+            "三区三线": 1,
+            "八项规定": 1,
+        }
+
+    def test_quoted_sentences_are_not_slogans(self):
+        from huibao.text.slogans import find_slogans
+
+        assert find_slogans("他说：“我们要把这项工作做好，让群众满意。”") == {}
+
+    def test_numbered_formula_quoted_once_is_also_counted_bare(self):
+        from huibao.text.slogans import find_slogans, numbered_formulas
+
+        doc = "抓好“三落实一巩固”。……继续推进三落实一巩固。"
+        assert find_slogans(doc, numbered_formulas(doc))["三落实一巩固"] == 2
+
+
+class TestIndicators:
+    def test_masked_amount_and_growth_are_flagged(self):
+        from huibao.text.indicators import find_indicators
+
+        (m,) = find_indicators("全县地区生产总值预计实现**亿元，同比增长*%；")
+        assert (m.key, m.unit, m.direction) == ("gdp", "亿元", "up")
+        assert m.value is None and m.value_masked and m.growth is None and m.growth_masked
+
+    def test_values_units_and_falls_are_read(self):
+        from huibao.text.indicators import find_indicators
+
+        text = "全年地区生产总值完成356.8亿元，同比增长5.6%；规上工业增加值同比下降2.3%。"
+        gdp, industry = find_indicators(text)
+        assert (gdp.value, gdp.unit, gdp.growth, gdp.masked) == (356.8, "亿元", 5.6, False)
+        assert (industry.key, industry.growth, industry.direction) == (
+            "industrial_value_added",
+            -2.3,
+            "down",
+        )
+
+    def test_each_indicator_keeps_to_its_own_clause(self):
+        from huibao.text.indicators import find_indicators
+
+        a, b = find_indicators("固定资产投资缺少大项目支撑；社会消费品零售总额增长4.8%。")
+        assert a.growth is None and b.growth == 4.8
+
+
+class TestMixedRoles:
+    def test_problems_and_plans_section_is_split_where_the_plans_begin(self):
+        doc = parse_text(
+            "一、工作情况\n完成了任务。\n二、存在问题及下步打算\n（一）存在问题。一是人才不足；二是资金紧张。\n"
+            "（二）下步打算。下一步，我们将加大投入，确保完成任务，力争突破，持续推进，加快发展。"
+        ).documents[0]
+        mixed = next(s for s in doc.sections if s.heading == "存在问题及下步打算")
+        assert mixed.role_split is not None
+        assert doc.text[mixed.role_split :].startswith("（二）下步打算")
+        roles = {s.heading: s.role for s in doc.sections if s.level == 2}
+        assert roles == {"存在问题": "problems", "下步打算": "plans"}

@@ -13,7 +13,15 @@ from datetime import UTC, datetime
 import psycopg
 
 from huibao.files import FileStat
-from huibao.models import CleaningEdit, Document, Keyword, Section
+from huibao.models import (
+    CleaningEdit,
+    Document,
+    GlossaryEntry,
+    Indicator,
+    Section,
+    SectionTopic,
+    Slogan,
+)
 from huibao.text import ParsedSource
 
 
@@ -256,60 +264,49 @@ def _copy_documents(
     doc_ids = _ids(conn, "documents", len(docs))
     n_sections = sum(len(d.sections) for d in docs)
     section_ids = iter(_ids(conn, "sections", n_sections))
-    doc_rows, section_rows, keyword_rows = [], [], []
+    rows: dict[str, list] = {k: [] for k in ("doc", "sec", "topic", "slogan", "ind", "gloss")}
     chars = 0
     for ordinal, (doc, doc_id) in enumerate(zip(docs, doc_ids, strict=True)):
         chars += len(doc.text)
-        doc_rows.append(
+        rows["doc"].append(
             (
-                doc_id,
-                source_id,
-                ordinal,
-                doc.title,
-                doc.year,
-                doc.period,
-                doc.admin_level,
-                doc.org,
-                doc.kind,
-                doc.text,
-                len(doc.text),
-                doc.start,
-                doc.end,
-                len(doc.sections),
-                doc.masked_count,
-                doc.figure_count,
-                doc.masked_ratio,
-                version,
+                doc_id, source_id, ordinal, doc.title, doc.year, doc.period, doc.admin_level,
+                doc.org, doc.kind, doc.text, len(doc.text), doc.start, doc.end,
+                len(doc.sections), doc.masked_count, doc.figure_count, doc.masked_ratio, version,
             )
-        )
+        )  # fmt: skip
+        rows["gloss"] += [(doc_id, term, definition) for term, definition in doc.glossary]
         ids = [next(section_ids) for _ in doc.sections]
         for k, (s, sid) in enumerate(zip(doc.sections, ids, strict=True)):
-            section_rows.append(
+            terms = sorted(s.terms.items())
+            rows["sec"].append(
                 (
-                    sid,
-                    doc_id,
-                    k,
-                    ids[s.parent] if s.parent is not None else None,
-                    s.path,
-                    s.level,
-                    s.kind,
-                    s.marker,
-                    s.heading,
-                    doc.text[s.body_start : s.body_end],
-                    s.start,
-                    s.end,
-                    s.body_start,
-                    s.body_end,
-                    s.role,
-                    s.topics,
+                    sid, doc_id, k, ids[s.parent] if s.parent is not None else None, s.path,
+                    s.level, s.kind, s.marker, s.heading, doc.text[s.body_start : s.body_end],
+                    s.start, s.end, s.body_start, s.body_end, s.role, s.role_split, s.topics,
+                    [t for t, _ in terms], [n for _, n in terms],
                 )
-            )
-            keyword_rows += [(doc_id, sid, t, w, r) for r, (t, w) in enumerate(s.keywords, 1)]
-        keyword_rows += [(doc_id, None, t, w, r) for r, (t, w) in enumerate(doc.keywords, 1)]
-    _copy(conn, "documents", _columns(Document), doc_rows)
-    _copy(conn, "sections", _columns(Section), section_rows)
-    _copy(conn, "keywords", _columns(Keyword, skip=("id",)), keyword_rows)
-    return len(doc_rows), len(section_rows), chars
+            )  # fmt: skip
+            rows["topic"] += [
+                (sid, topic, doc_id, rank, s.topic_evidence.get(topic, []))
+                for rank, topic in enumerate(s.topics, 1)
+            ]
+            rows["slogan"] += [(doc_id, sid, slogan, n) for slogan, n in s.slogans.items()]
+            rows["ind"] += [
+                (
+                    doc_id, sid, m.key, m.name, m.value, m.unit, m.value_masked, m.growth,
+                    m.growth_unit, m.growth_masked, m.direction, m.masked, m.start, m.end,
+                    doc.text[m.start : m.end],
+                )
+                for m in s.indicators
+            ]  # fmt: skip
+    _copy(conn, "documents", _columns(Document), rows["doc"])
+    _copy(conn, "sections", _columns(Section), rows["sec"])
+    _copy(conn, "section_topics", _columns(SectionTopic), rows["topic"])
+    _copy(conn, "slogans", _columns(Slogan, skip=("id",)), rows["slogan"])
+    _copy(conn, "indicators", _columns(Indicator, skip=("id",)), rows["ind"])
+    _copy(conn, "glossary", _columns(GlossaryEntry, skip=("id",)), rows["gloss"])
+    return len(rows["doc"]), len(rows["sec"]), chars
 
 
 def _copy_edits(conn, source_id: int, parsed: ParsedSource) -> None:
@@ -372,3 +369,23 @@ def finish_run(
             f"update ingest_runs set {sets}, status = %s, finished_at = %s, message = %s where id = %s",
             [*(int(counts.get(f, 0)) for f in RUN_COUNTS), status, now(), message, run_id],
         )
+
+
+def sync_taxonomies(conn: psycopg.Connection) -> None:
+    """Write the topic and indicator taxonomies of the rule files to their tables."""
+    from huibao.text.indicators import indicator_labels
+    from huibao.text.topics import taxonomy
+
+    with conn.transaction():
+        for t in taxonomy():
+            conn.execute(
+                "insert into topics (key, zh, en) values (%s, %s, %s) on conflict (key) do "
+                "update set zh = excluded.zh, en = excluded.en",
+                (t.key, t.zh, t.en),
+            )
+        for key, zh in indicator_labels().items():
+            conn.execute(
+                "insert into indicator_types (key, zh) values (%s, %s) on conflict (key) do "
+                "update set zh = excluded.zh",
+                (key, zh),
+            )

@@ -17,7 +17,16 @@ from datetime import datetime
 from pathlib import Path
 
 import psycopg
-from sqlalchemy import BigInteger, Integer, MetaData, Table
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -33,10 +42,19 @@ TABLES = [
     "source_paths",
     "documents",
     "sections",
+    "topics",
+    "section_topics",
     "keywords",
+    "slogans",
+    "indicator_types",
+    "indicators",
+    "glossary",
     "cleaning_edits",
     "ingest_runs",
+    "term_idf",
 ]
+# Internal columns that only serve the keyword refresh in Postgres.
+SKIP_COLUMNS = {("sections", "terms"), ("sections", "term_counts")}
 FETCH = 5000
 
 
@@ -49,20 +67,36 @@ class PublishResult:
 
 
 def sqlite_tables() -> list[Table]:
-    """The SQLModel tables, re-typed for SQLite."""
+    """The SQLModel tables, re-typed for SQLite: arrays as JSON text, integer keys as rowids,
+    foreign keys and plain indexes kept, Postgres-only indexes (gin, trigram) left out."""
     meta = MetaData()
     out = []
     for name in TABLES:
-        table = SQLModel.metadata.tables[name].to_metadata(meta)
-        for column in table.columns:
-            if isinstance(column.type, ARRAY):
-                column.type = JSON()
-            elif isinstance(column.type, BigInteger):
-                column.type = Integer()  # INTEGER PRIMARY KEY is SQLite's rowid
-        # Postgres-only index options (gin, trigram) do not apply in SQLite
-        for index in list(table.indexes):
-            if index.dialect_options["postgresql"].get("using"):
-                table.indexes.discard(index)
+        source = SQLModel.metadata.tables[name]
+        columns = []
+        for c in source.columns:
+            if (name, c.name) in SKIP_COLUMNS:
+                continue
+            kind = c.type
+            if isinstance(kind, ARRAY):
+                kind = JSON()
+            elif isinstance(kind, BigInteger):
+                kind = Integer()  # INTEGER PRIMARY KEY is SQLite's rowid
+            fks = [ForeignKey(fk.target_fullname, ondelete=fk.ondelete) for fk in c.foreign_keys]
+            columns.append(
+                Column(c.name, kind, *fks, primary_key=c.primary_key, nullable=c.nullable)
+            )
+        table = Table(name, meta, *columns)
+        for constraint in source.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                table.append_constraint(UniqueConstraint(*(c.name for c in constraint.columns)))
+        for index in source.indexes:
+            names = [c.name for c in index.columns]
+            if index.dialect_options["postgresql"].get("using") or not all(
+                n in table.c for n in names
+            ):
+                continue
+            Index(index.name, *(table.c[n] for n in names), unique=index.unique)
         out.append(table)
     return out
 

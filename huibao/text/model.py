@@ -66,6 +66,9 @@ class Section:
     topic_evidence: dict[str, list[str]] = field(default_factory=dict)
     terms: Counter = field(default_factory=Counter)  # segmented own text, for keywords/search
     keywords: list[tuple[str, float]] = field(default_factory=list)
+    slogans: Counter = field(default_factory=Counter)
+    indicators: list = field(default_factory=list)  # IndicatorMention, offsets in the document
+    role_split: int | None = None  # in a problems-and-plans section: where the plans begin
 
     def __post_init__(self) -> None:
         if self.marker_start < 0:

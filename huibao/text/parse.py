@@ -102,6 +102,9 @@ def to_json(parsed: ParsedSource, *, with_text: bool = False) -> dict:
                     # where the section is in the file as read (before cleaning)
                     "raw_start": to_raw(doc.start + s.marker_start),
                     "raw_end": to_raw(doc.start + s.end),
+                    "role_split": s.role_split,
+                    "slogans": dict(s.slogans.most_common()),
+                    "indicators": [_indicator(m) for m in s.indicators],
                 }
                 for s in doc.sections
             ],
@@ -112,3 +115,18 @@ def to_json(parsed: ParsedSource, *, with_text: bool = False) -> dict:
             d["text"] = doc.text
         out["documents"].append(d)
     return out
+
+
+def _indicator(m) -> dict:
+    return {
+        "indicator": m.key,
+        "name": m.name,
+        "value": m.value,
+        "unit": m.unit,
+        "growth": m.growth,
+        "growth_unit": m.growth_unit,
+        "direction": m.direction,
+        "masked": m.masked,
+        "start": m.start,
+        "end": m.end,
+    }

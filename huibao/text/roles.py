@@ -102,6 +102,8 @@ def _inherit(s: Section, sections: list[Section]) -> str | None:
     parent = sections[s.parent] if s.parent is not None else None
     if parent is None:
         return None
+    if parent.role_split is not None:
+        return "problems" if s.marker_start < parent.role_split else "plans"
     if parent.role is None and parent.parent is not None:
         parent.role = _inherit(parent, sections)
     return parent.role
@@ -121,6 +123,12 @@ def _decide(
             return roles_named[0]
         _, _, _, joiners = _cues()
         if any(j in s.heading for j in joiners) or "，" in s.heading:
+            if set(roles_named) == {"problems", "plans"}:
+                split = _plans_start(doc, s)
+                if split is not None:
+                    s.role_split = split
+                    problems, plans = split - s.body_start, s.end - split
+                    return "plans" if plans >= problems else "problems"
             return _by_body(text, candidates=roles_named)
         return cues[-1][1]
     if s.heading == "" and doc.sections and s.kind == "part":
@@ -143,6 +151,27 @@ def _expects_plans(doc: Document) -> bool:
     if doc.title is None or doc.kind == "政府工作报告":
         return True
     return bool(_PLAN_WORDS.search(doc.title))
+
+
+_PLANS_OPENING = re.compile(
+    r"(?:^|(?<=[。；！？\n]))\s*(?:下一步|下步|下阶段|今后|下半年|明年|为此|对此|"
+    r"针对(?:以上|上述|这些|存在的)问题|我们将|我局将|我县将|我区将|我市将|我镇将)"
+)
+
+
+def _plans_start(doc: Document, s: Section) -> int | None:
+    """Where a `存在问题及下步打算` section turns from problems to plans (doc offset): at the
+    first child whose heading names plans, else at the first sentence that opens with 下一步,
+    今后, 我们将 …"""
+    for child in doc.sections:
+        if s.start < child.start < s.end and child.level == s.level + 1:
+            named = {role for _, role in heading_roles(child.heading)}
+            if named == {"plans"}:
+                return child.marker_start
+    m = _PLANS_OPENING.search(doc.text, s.body_start, s.end)
+    if m and m.start() > s.body_start:
+        return m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+    return None
 
 
 def _by_body(text: str, candidates: list[str]) -> str:

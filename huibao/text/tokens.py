@@ -1,11 +1,17 @@
 """Word segmentation with jieba and this genre's dictionary. Each section is segmented once;
-its term counts feed keywords and search."""
+its term counts feed keywords and the corpus IDF.
+
+A term is a noun-like word: jieba's dictionary tags each word, and verbs (深化, 打造),
+adjectives and adverbs are dropped without running the slower part-of-speech tagger. Words the
+dictionary does not know (new words found by jieba's HMM) are kept.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
 from functools import cache
+from pathlib import Path
 
 from .masks import is_mask_token
 from .rules import load_lines
@@ -16,6 +22,8 @@ _UNIT = re.compile(
     r"^[万亿千百十余多]*(亩|元|吨|人|户|个|家|头|只|株|平方米|立方米|公里|千米|千瓦|千瓦时|度|斤|"
     r"平方公里|人次|次|件|项|台|辆|套|座|所|条|处|倍|美元|万元|亿元|万人|万户|万吨|万亩)$"
 )
+# Tags of jieba's dictionary that can name a topic: nouns, names, verbal nouns, foreign words.
+_KEEP_TAGS = ("n", "vn", "eng")
 
 
 @cache
@@ -27,10 +35,35 @@ def tokenizer():
 
     jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
+    for word, freq, _tag in genre_words():
+        tk.add_word(word, freq)
+    return tk
+
+
+@cache
+def genre_words() -> tuple[tuple[str, int | None, str], ...]:
+    out = []
     for line in load_lines("dictionary.txt"):
         parts = line.split()
-        tk.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None)
-    return tk
+        freq = int(parts[1]) if len(parts) > 1 else None
+        out.append((parts[0], freq, parts[2] if len(parts) > 2 else "n"))
+    return tuple(out)
+
+
+@cache
+def word_tags() -> dict[str, str]:
+    """Part of speech of every word in jieba's dictionary, plus the genre dictionary."""
+    import jieba
+
+    tags: dict[str, str] = {}
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    for word, _freq, tag in genre_words():
+        tags[word] = tag
+    return tags
 
 
 @cache
@@ -46,15 +79,14 @@ def tokenize(text: str) -> list[str]:
 
 
 def is_term(token: str) -> bool:
-    """A token that can be a keyword: a word of two or more characters, not a stop word, not a
-    number and not a mask such as `xx` or `**`."""
-    return (
-        bool(_WORDLIKE.match(token))
-        and token not in stopwords()
-        and not is_mask_token(token)
-        and not _UNIT.match(token)
-        and not token.lower().startswith("xx")
-    )
+    """A token that can be a keyword: a noun-like word of two or more characters, not a stop
+    word, not a number and not a mask such as `xx` or `**`."""
+    if not _WORDLIKE.match(token) or token in stopwords():
+        return False
+    if is_mask_token(token) or token.lower().startswith("xx") or _UNIT.match(token):
+        return False
+    tag = word_tags().get(token)
+    return tag is None or tag.startswith(_KEEP_TAGS)
 
 
 def term_counts(text: str) -> Counter:
