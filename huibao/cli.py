@@ -118,14 +118,17 @@ def _print_ingest(result: dict) -> None:
 
 def _publish(output: str | None) -> int:
     from huibao.db.engine import database_url, reader_url, upgrade
-    from huibao.publish.export import export
+    from huibao.publish.publish import publish
 
     settings = _settings()
     upgrade(database_url(settings))
     target = Path(output).absolute() if output else settings.publish_path
-    result = export(reader_url(settings), target)
+    result = publish(reader_url(settings), target, settings)
     rows = ", ".join(f"{k} {v}" for k, v in result.rows.items() if k in ("documents", "sections"))
-    print(f"publish: {target} ({result.bytes / 1e6:.1f} MB; {rows}) in {result.seconds:.1f} s")
+    print(
+        f"publish: {target} ({result.bytes / 1e6:.1f} MB; {rows}; "
+        f"{sum(result.indexed.values())} newly indexed for search) in {result.seconds:.1f} s"
+    )
     return 0
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
@@ -46,27 +47,64 @@ class Source(SQLModel, table=True):
     __tablename__ = "sources"
     __table_args__ = (Index("ix_sources_status", "status"),)
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
-    sha256: str | None = Field(default=None, sa_column=Column(Text, unique=True))
-    path: str = Field(sa_column=_text(nullable=False), description="first path it was seen at")
-    bytes: int = Field(sa_column=Column(BigInteger, nullable=False))
-    encoding: str | None = Field(default=None, sa_column=_text())
-    format: str | None = Field(default=None, sa_column=_text())
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, primary_key=True), description="source id"
+    )
+    sha256: str | None = Field(
+        default=None,
+        sa_column=Column(Text, unique=True),
+        description="SHA-256 of the file's bytes: the content's identity",
+    )
+    path: str = Field(
+        sa_column=_text(nullable=False),
+        description="first path the content was seen at (see source_paths for all)",
+    )
+    bytes: int = Field(
+        sa_column=Column(BigInteger, nullable=False), description="file size in bytes"
+    )
+    encoding: str | None = Field(
+        default=None,
+        sa_column=_text(),
+        description="detected text encoding (utf-8, gb18030, utf-16-le, …); empty for .docx/.pdf",
+    )
+    format: str | None = Field(default=None, sa_column=_text(), description="txt | md | docx | pdf")
     status: str = Field(
         sa_column=_text(nullable=False), description="loaded | partial | rejected | gone"
     )
     error: str | None = Field(
-        default=None, sa_column=_text(), description="why it was rejected, or warnings"
+        default=None,
+        sa_column=_text(),
+        description="why the file was rejected, or the warnings of a partial load",
     )
-    collection_title: str | None = Field(default=None, sa_column=_text())
+    collection_title: str | None = Field(
+        default=None,
+        sa_column=_text(),
+        description="title of a compilation (汇编) holding several reports",
+    )
     preface: str | None = Field(
-        default=None, sa_column=_text(), description="clean text before the first document"
+        default=None,
+        sa_column=_text(),
+        description="clean text before the first document (the collection title)",
     )
-    document_count: int = Field(default=0, sa_column=Column(Integer, nullable=False))
-    pipeline_version: str | None = Field(default=None, sa_column=_text())
-    first_seen: datetime = Field(sa_column=_when(nullable=False))
-    last_seen: datetime = Field(sa_column=_when(nullable=False))
-    loaded_at: datetime | None = Field(default=None, sa_column=_when())
+    document_count: int = Field(
+        default=0,
+        sa_column=Column(Integer, nullable=False),
+        description="reports found in the file",
+    )
+    pipeline_version: str | None = Field(
+        default=None,
+        sa_column=_text(),
+        description="version of the text core and rules that parsed it",
+    )
+    first_seen: datetime = Field(
+        sa_column=_when(nullable=False), description="when huibao first saw this content"
+    )
+    last_seen: datetime = Field(
+        sa_column=_when(nullable=False), description="when huibao last saw this content"
+    )
+    loaded_at: datetime | None = Field(
+        default=None, sa_column=_when(), description="when it was last parsed and loaded"
+    )
 
 
 class SourcePath(SQLModel, table=True):
@@ -75,13 +113,31 @@ class SourcePath(SQLModel, table=True):
 
     __tablename__ = "source_paths"
 
-    path: str = Field(sa_column=Column(Text, primary_key=True))
-    source_id: int | None = Field(default=None, sa_column=_fk("sources.id", nullable=True))
-    size: int = Field(sa_column=Column(BigInteger, nullable=False))
-    mtime_ns: int = Field(sa_column=Column(BigInteger, nullable=False))
-    status: str = Field(sa_column=_text(nullable=False), description="present | gone")
-    first_seen: datetime = Field(sa_column=_when(nullable=False))
-    last_seen: datetime = Field(sa_column=_when(nullable=False))
+    path: str = Field(
+        sa_column=Column(Text, primary_key=True), description="absolute path of the file"
+    )
+    source_id: int | None = Field(
+        default=None,
+        sa_column=_fk("sources.id", nullable=True),
+        description="the content found at this path",
+    )
+    size: int = Field(
+        sa_column=Column(BigInteger, nullable=False),
+        description="size when last seen (to skip unchanged files)",
+    )
+    mtime_ns: int = Field(
+        sa_column=Column(BigInteger, nullable=False),
+        description="modification time when last seen, in nanoseconds",
+    )
+    status: str = Field(
+        sa_column=_text(nullable=False), description="present | gone (the file disappeared)"
+    )
+    first_seen: datetime = Field(
+        sa_column=_when(nullable=False), description="when the path was first seen"
+    )
+    last_seen: datetime = Field(
+        sa_column=_when(nullable=False), description="when the path was last seen"
+    )
 
 
 class Document(SQLModel, table=True):
@@ -97,26 +153,72 @@ class Document(SQLModel, table=True):
         Index("ix_documents_period", "period"),
     )
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
-    source_id: int = Field(sa_column=_fk("sources.id", index=False))
-    ordinal: int = Field(sa_column=Column(Integer, nullable=False))
-    title: str | None = Field(default=None, sa_column=_text())
-    year: int | None = Field(default=None, sa_column=Column(Integer))
-    period: str | None = Field(default=None, sa_column=_text(), description="H1 | H2 | Q1..Q4 | FY")
-    admin_level: str | None = Field(default=None, sa_column=_text())
-    org: str | None = Field(default=None, sa_column=_text())
-    kind: str | None = Field(default=None, sa_column=_text())
-    clean_text: str = Field(sa_column=_text(nullable=False))
-    char_count: int = Field(sa_column=Column(Integer, nullable=False))
-    start: int = Field(
-        sa_column=Column(Integer, nullable=False), description="offset in the source"
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, primary_key=True), description="report id"
     )
-    end: int = Field(sa_column=Column(Integer, nullable=False))
-    section_count: int = Field(default=0, sa_column=Column(Integer, nullable=False))
-    masked_count: int = Field(default=0, sa_column=Column(Integer, nullable=False))
-    figure_count: int = Field(default=0, sa_column=Column(Integer, nullable=False))
-    masked_ratio: float = Field(default=0.0)
-    pipeline_version: str = Field(sa_column=_text(nullable=False))
+    source_id: int = Field(
+        sa_column=_fk("sources.id", index=False), description="the file it comes from"
+    )
+    ordinal: int = Field(
+        sa_column=Column(Integer, nullable=False), description="position in its file (0 = first)"
+    )
+    title: str | None = Field(
+        default=None,
+        sa_column=_text(),
+        description="title, e.g. 林业局2023年上半年工作总结; empty when the report has none",
+    )
+    year: int | None = Field(
+        default=None,
+        sa_column=Column(Integer),
+        description="year reported on (from the title or the text)",
+    )
+    period: str | None = Field(
+        default=None, sa_column=_text(), description="H1 上半年 | H2 下半年 | Q1–Q4 季度 | FY 全年"
+    )
+    admin_level: str | None = Field(
+        default=None,
+        sa_column=_text(),
+        description="province | city | county | district | township | subdistrict",
+    )
+    org: str | None = Field(
+        default=None,
+        sa_column=_text(),
+        description="issuing department (自然资源局, 发展改革委…); empty for a government as a whole",
+    )
+    kind: str | None = Field(
+        default=None,
+        sa_column=_text(),
+        description="kind of report: 工作总结, 工作汇报, 政府工作报告, …",
+    )
+    clean_text: str = Field(
+        sa_column=_text(nullable=False),
+        description="the report's cleaned text; section offsets point into it",
+    )
+    char_count: int = Field(
+        sa_column=Column(Integer, nullable=False), description="characters of clean text"
+    )
+    start: int = Field(
+        sa_column=Column(Integer, nullable=False),
+        description="offset of the report in its file's clean text",
+    )
+    end: int = Field(
+        sa_column=Column(Integer, nullable=False), description="end offset in the file's clean text"
+    )
+    section_count: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False), description="number of sections"
+    )
+    masked_count: int = Field(
+        default=0,
+        sa_column=Column(Integer, nullable=False),
+        description="masked figures such as **亿元, 增长*%",
+    )
+    figure_count: int = Field(
+        default=0, sa_column=Column(Integer, nullable=False), description="figures shown unmasked"
+    )
+    masked_ratio: float = Field(default=0.0, description="masked / (masked + shown) figures")
+    pipeline_version: str = Field(
+        sa_column=_text(nullable=False), description="version of the text core that produced it"
+    )
 
 
 class Section(SQLModel, table=True):
@@ -131,32 +233,78 @@ class Section(SQLModel, table=True):
         Index("ix_sections_topics", "topics", postgresql_using="gin"),
     )
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
-    document_id: int = Field(sa_column=_fk("documents.id", index=False))
-    ordinal: int = Field(sa_column=Column(Integer, nullable=False))
-    parent_id: int | None = Field(default=None, sa_column=_fk("sections.id", nullable=True))
-    path: str = Field(sa_column=_text(nullable=False), description="2.3 = 3rd child of the 2nd")
-    level: int = Field(sa_column=Column(Integer, nullable=False))
-    kind: str = Field(sa_column=_text(nullable=False))
-    marker: str = Field(sa_column=_text(nullable=False))
-    heading: str = Field(sa_column=_text(nullable=False))
-    body: str = Field(sa_column=_text(nullable=False))
-    start: int = Field(sa_column=Column(Integer, nullable=False))
-    end: int = Field(sa_column=Column(Integer, nullable=False))
-    body_start: int = Field(sa_column=Column(Integer, nullable=False))
-    body_end: int = Field(sa_column=Column(Integer, nullable=False))
-    role: str | None = Field(default=None, sa_column=_text())
-    role_split: int | None = Field(
-        default=None, sa_column=Column(Integer), description="where plans begin in a mixed section"
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, primary_key=True), description="section id"
     )
-    topics: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False))
+    document_id: int = Field(sa_column=_fk("documents.id", index=False), description="the report")
+    ordinal: int = Field(
+        sa_column=Column(Integer, nullable=False), description="position in the report"
+    )
+    parent_id: int | None = Field(
+        default=None,
+        sa_column=_fk("sections.id", nullable=True),
+        description="the enclosing section",
+    )
+    path: str = Field(
+        sa_column=_text(nullable=False),
+        description="place in the tree: 2.3 = third child of the second; 0 preamble, C closing, A1 appendix, G1 glossary",
+    )
+    level: int = Field(
+        sa_column=Column(Integer, nullable=False),
+        description="0 parts, 1 一、, 2 （一） or 一是 lists, 3 and deeper",
+    )
+    kind: str = Field(
+        sa_column=_text(nullable=False),
+        description="heading | point | preamble | closing | part | appendix | glossary",
+    )
+    marker: str = Field(
+        sa_column=_text(nullable=False),
+        description="the heading number as written: 一、 （一） 一是 1.",
+    )
+    heading: str = Field(
+        sa_column=_text(nullable=False), description="heading text, up to its first 。 or ："
+    )
+    body: str = Field(
+        sa_column=_text(nullable=False), description="the section's own text, without its children"
+    )
+    start: int = Field(
+        sa_column=Column(Integer, nullable=False),
+        description="offset of the heading in the report's clean text",
+    )
+    end: int = Field(
+        sa_column=Column(Integer, nullable=False), description="end offset, children included"
+    )
+    body_start: int = Field(
+        sa_column=Column(Integer, nullable=False), description="offset where the own text begins"
+    )
+    body_end: int = Field(
+        sa_column=Column(Integer, nullable=False),
+        description="offset where the own text ends (first child or end)",
+    )
+    role: str | None = Field(
+        default=None,
+        sa_column=_text(),
+        description="overview | progress | highlights | problems | plans",
+    )
+    role_split: int | None = Field(
+        default=None,
+        sa_column=Column(Integer),
+        description="where plans begin in a problems-and-plans section",
+    )
+    topics: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(Text), nullable=False),
+        description="topic keys (see topics)",
+    )
     terms: list[str] = Field(
         default_factory=list,
         sa_column=Column(ARRAY(Text), nullable=False, server_default="{}"),
-        description="distinct keyword candidates of the section's own text",
+        description="distinct keyword candidates of the own text",
     )
     term_counts: list[int] = Field(
-        default_factory=list, sa_column=Column(ARRAY(Integer), nullable=False, server_default="{}")
+        default_factory=list,
+        sa_column=Column(ARRAY(Integer), nullable=False, server_default="{}"),
+        description="counts of those terms",
     )
 
 
@@ -166,12 +314,18 @@ class Keyword(SQLModel, table=True):
     __tablename__ = "keywords"
     __table_args__ = (Index("ix_keywords_term", "term"),)
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
-    document_id: int = Field(sa_column=_fk("documents.id"))
-    section_id: int | None = Field(default=None, sa_column=_fk("sections.id", nullable=True))
-    term: str = Field(sa_column=_text(nullable=False))
-    weight: float
-    rank: int = Field(sa_column=Column(Integer, nullable=False))
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, primary_key=True), description="keyword id"
+    )
+    document_id: int = Field(sa_column=_fk("documents.id"), description="the report")
+    section_id: int | None = Field(
+        default=None,
+        sa_column=_fk("sections.id", nullable=True),
+        description="the section; empty for a report's keywords",
+    )
+    term: str = Field(sa_column=_text(nullable=False), description="the keyword")
+    weight: float = Field(description="tf × idf over the loaded corpus")
+    rank: int = Field(sa_column=Column(Integer, nullable=False), description="1 = strongest")
 
 
 class CleaningEdit(SQLModel, table=True):
@@ -180,15 +334,27 @@ class CleaningEdit(SQLModel, table=True):
     __tablename__ = "cleaning_edits"
     __table_args__ = (Index("ix_cleaning_edits_rule", "rule"),)
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
-    source_id: int = Field(sa_column=_fk("sources.id"))
-    ordinal: int = Field(sa_column=Column(Integer, nullable=False))
-    rule: str = Field(sa_column=_text(nullable=False))
-    raw_start: int = Field(sa_column=Column(Integer, nullable=False))
-    raw_end: int = Field(sa_column=Column(Integer, nullable=False))
-    clean_start: int = Field(sa_column=Column(Integer, nullable=False))
-    before: str = Field(sa_column=_text(nullable=False))
-    after: str = Field(sa_column=_text(nullable=False))
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, primary_key=True), description="edit id"
+    )
+    source_id: int = Field(sa_column=_fk("sources.id"), description="the file")
+    ordinal: int = Field(sa_column=Column(Integer, nullable=False), description="order of the edit")
+    rule: str = Field(
+        sa_column=_text(nullable=False),
+        description="cleaning rule (watermark, join_line, censor, width, …)",
+    )
+    raw_start: int = Field(
+        sa_column=Column(Integer, nullable=False), description="start offset in the file's text"
+    )
+    raw_end: int = Field(
+        sa_column=Column(Integer, nullable=False), description="end offset in the file's text"
+    )
+    clean_start: int = Field(
+        sa_column=Column(Integer, nullable=False),
+        description="offset of the replacement in the clean text",
+    )
+    before: str = Field(sa_column=_text(nullable=False), description="text before cleaning")
+    after: str = Field(sa_column=_text(nullable=False), description="text after cleaning")
 
 
 class IngestRun(SQLModel, table=True):
@@ -196,21 +362,31 @@ class IngestRun(SQLModel, table=True):
 
     __tablename__ = "ingest_runs"
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
-    flow_run_id: str | None = Field(default=None, sa_column=_text())
-    started_at: datetime = Field(sa_column=_when(nullable=False))
-    finished_at: datetime | None = Field(default=None, sa_column=_when())
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, primary_key=True), description="run id"
+    )
+    flow_run_id: str | None = Field(
+        default=None, sa_column=_text(), description="Prefect flow run id"
+    )
+    started_at: datetime = Field(sa_column=_when(nullable=False), description="start time")
+    finished_at: datetime | None = Field(default=None, sa_column=_when(), description="end time")
     status: str = Field(sa_column=_text(nullable=False), description="running | completed | failed")
-    files_seen: int = 0
-    files_new: int = 0
-    files_changed: int = 0
-    files_unchanged: int = 0
-    files_rejected: int = 0
-    files_gone: int = 0
-    documents_loaded: int = 0
-    sections_loaded: int = 0
-    chars_loaded: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    message: str | None = Field(default=None, sa_column=_text())
+    files_seen: int = Field(default=0, description="files found")
+    files_new: int = Field(default=0, description="files loaded for the first time")
+    files_changed: int = Field(default=0, description="files whose content changed")
+    files_unchanged: int = Field(default=0, description="files skipped as unchanged")
+    files_rejected: int = Field(
+        default=0, description="files that could not be read (see sources.error)"
+    )
+    files_gone: int = Field(default=0, description="files that disappeared")
+    documents_loaded: int = Field(default=0, description="reports loaded")
+    sections_loaded: int = Field(default=0, description="sections loaded")
+    chars_loaded: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False), description="characters loaded"
+    )
+    message: str | None = Field(
+        default=None, sa_column=_text(), description="error message of a failed run"
+    )
 
 
 class Topic(SQLModel, table=True):
@@ -218,9 +394,9 @@ class Topic(SQLModel, table=True):
 
     __tablename__ = "topics"
 
-    key: str = Field(sa_column=Column(Text, primary_key=True))
-    zh: str = Field(sa_column=_text(nullable=False))
-    en: str = Field(sa_column=_text(nullable=False))
+    key: str = Field(sa_column=Column(Text, primary_key=True), description="topic key")
+    zh: str = Field(sa_column=_text(nullable=False), description="Chinese label")
+    en: str = Field(sa_column=_text(nullable=False), description="English label")
 
 
 class SectionTopic(SQLModel, table=True):
@@ -232,12 +408,21 @@ class SectionTopic(SQLModel, table=True):
     section_id: int = Field(
         sa_column=Column(
             BigInteger, ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True
-        )
+        ),
+        description="the section",
     )
-    topic: str = Field(sa_column=Column(Text, ForeignKey("topics.key"), primary_key=True))
-    document_id: int = Field(sa_column=_fk("documents.id"))
-    rank: int = Field(sa_column=Column(Integer, nullable=False))
-    evidence: list[str] = Field(default_factory=list, sa_column=Column(ARRAY(Text), nullable=False))
+    topic: str = Field(
+        sa_column=Column(Text, ForeignKey("topics.key"), primary_key=True), description="the topic"
+    )
+    document_id: int = Field(sa_column=_fk("documents.id"), description="the report")
+    rank: int = Field(
+        sa_column=Column(Integer, nullable=False), description="1 = main topic of the section"
+    )
+    evidence: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(Text), nullable=False),
+        description="the terms that made the topic",
+    )
 
 
 class Slogan(SQLModel, table=True):
@@ -246,11 +431,15 @@ class Slogan(SQLModel, table=True):
     __tablename__ = "slogans"
     __table_args__ = (Index("ix_slogans_slogan", "slogan"),)
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
-    document_id: int = Field(sa_column=_fk("documents.id"))
-    section_id: int = Field(sa_column=_fk("sections.id"))
-    slogan: str = Field(sa_column=_text(nullable=False))
-    count: int = Field(sa_column=Column(Integer, nullable=False))
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, primary_key=True), description="row id"
+    )
+    document_id: int = Field(sa_column=_fk("documents.id"), description="the report")
+    section_id: int = Field(sa_column=_fk("sections.id"), description="the section")
+    slogan: str = Field(
+        sa_column=_text(nullable=False), description="normalised slogan or formula (提法)"
+    )
+    count: int = Field(sa_column=Column(Integer, nullable=False), description="uses in the section")
 
 
 class IndicatorType(SQLModel, table=True):
@@ -258,8 +447,8 @@ class IndicatorType(SQLModel, table=True):
 
     __tablename__ = "indicator_types"
 
-    key: str = Field(sa_column=Column(Text, primary_key=True))
-    zh: str = Field(sa_column=_text(nullable=False))
+    key: str = Field(sa_column=Column(Text, primary_key=True), description="indicator key")
+    zh: str = Field(sa_column=_text(nullable=False), description="Chinese name")
 
 
 class Indicator(SQLModel, table=True):
@@ -268,26 +457,33 @@ class Indicator(SQLModel, table=True):
     __tablename__ = "indicators"
     __table_args__ = (Index("ix_indicators_indicator", "indicator"),)
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
-    document_id: int = Field(sa_column=_fk("documents.id"))
-    section_id: int = Field(sa_column=_fk("sections.id"))
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, primary_key=True), description="row id"
+    )
+    document_id: int = Field(sa_column=_fk("documents.id"), description="the report")
+    section_id: int = Field(sa_column=_fk("sections.id"), description="the section")
     indicator: str = Field(
-        sa_column=Column(Text, ForeignKey("indicator_types.key"), nullable=False)
+        sa_column=Column(Text, ForeignKey("indicator_types.key"), nullable=False),
+        description="standard indicator",
     )
-    name: str = Field(sa_column=_text(nullable=False), description="as written in the report")
-    value: float | None = None
-    unit: str | None = Field(default=None, sa_column=_text())
-    value_masked: bool = False
-    growth: float | None = Field(default=None, description="percent or points; negative = fell")
-    growth_unit: str | None = Field(default=None, sa_column=_text())
-    growth_masked: bool = False
+    name: str = Field(
+        sa_column=_text(nullable=False), description="the name as written in the report"
+    )
+    value: float | None = Field(default=None, description="amount (empty when not given or masked)")
+    unit: str | None = Field(default=None, sa_column=_text(), description="unit of the amount")
+    value_masked: bool = Field(default=False, description="the amount is masked (**)")
+    growth: float | None = Field(
+        default=None, description="growth in percent or points; negative when it fell"
+    )
+    growth_unit: str | None = Field(default=None, sa_column=_text(), description="% or 个百分点")
+    growth_masked: bool = Field(default=False, description="the growth rate is masked")
     direction: str | None = Field(default=None, sa_column=_text(), description="up | down")
-    masked: bool = False
+    masked: bool = Field(default=False, description="amount or growth is masked")
     start: int = Field(
-        sa_column=Column(Integer, nullable=False), description="offset in the document"
+        sa_column=Column(Integer, nullable=False), description="offset in the report's clean text"
     )
-    end: int = Field(sa_column=Column(Integer, nullable=False))
-    text: str = Field(sa_column=_text(nullable=False))
+    end: int = Field(sa_column=Column(Integer, nullable=False), description="end offset")
+    text: str = Field(sa_column=_text(nullable=False), description="the words of the mention")
 
 
 class GlossaryEntry(SQLModel, table=True):
@@ -295,10 +491,12 @@ class GlossaryEntry(SQLModel, table=True):
 
     __tablename__ = "glossary"
 
-    id: int | None = Field(default=None, sa_column=Column(BigInteger, primary_key=True))
-    document_id: int = Field(sa_column=_fk("documents.id"))
-    term: str = Field(sa_column=_text(nullable=False))
-    definition: str = Field(sa_column=_text(nullable=False))
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, primary_key=True), description="row id"
+    )
+    document_id: int = Field(sa_column=_fk("documents.id"), description="the report")
+    term: str = Field(sa_column=_text(nullable=False), description="the term explained")
+    definition: str = Field(sa_column=_text(nullable=False), description="its explanation")
 
 
 class TermIdf(SQLModel, table=True):
@@ -306,9 +504,9 @@ class TermIdf(SQLModel, table=True):
 
     __tablename__ = "term_idf"
 
-    term: str = Field(sa_column=Column(Text, primary_key=True))
-    df: int = Field(sa_column=Column(Integer, nullable=False))
-    idf: float
+    term: str = Field(sa_column=Column(Text, primary_key=True), description="keyword term")
+    df: int = Field(sa_column=Column(Integer, nullable=False), description="sections containing it")
+    idf: float = Field(description="inverse document frequency: ln((N+1)/(df+1)) + 1")
 
 
 class KeywordState(SQLModel, table=True):
@@ -316,9 +514,30 @@ class KeywordState(SQLModel, table=True):
 
     __tablename__ = "keyword_state"
 
-    id: int = Field(default=1, sa_column=Column(Integer, primary_key=True))
-    sections: int = Field(sa_column=Column(BigInteger, nullable=False))
-    idf_sections: int = Field(
-        sa_column=Column(BigInteger, nullable=False), description="N at the last full refresh"
+    id: int = Field(default=1, sa_column=Column(Integer, primary_key=True), description="always 1")
+    sections: int = Field(
+        sa_column=Column(BigInteger, nullable=False), description="sections at the last refresh"
     )
-    refreshed_at: datetime = Field(sa_column=_when(nullable=False))
+    idf_sections: int = Field(
+        sa_column=Column(BigInteger, nullable=False),
+        description="sections at the last full keyword refresh",
+    )
+    refreshed_at: datetime = Field(
+        sa_column=_when(nullable=False), description="time of the last refresh"
+    )
+
+
+class Instance(SQLModel, table=True):
+    """One row: a random id made with the schema, naming this database for caches."""
+
+    __tablename__ = "instance"
+
+    id: int = Field(default=1, sa_column=Column(Integer, primary_key=True), description="always 1")
+    uuid: str = Field(
+        sa_column=Column(Text, nullable=False, server_default=text("gen_random_uuid()::text")),
+        description="random identity of this database",
+    )
+    created_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=text("now()")),
+        description="when the schema was created",
+    )

@@ -19,6 +19,7 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 GOLD = SHARED / "gold"
 SAMPLES = ROOT / "samples"
+XSS = "<script>alert('x')</script>"
 
 # Offline machines: no telemetry, no UI for the temporary server. Set before Prefect imports.
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
@@ -105,3 +106,32 @@ def query(url: str, sql: str, params=()):
 
     with psycopg.connect(conninfo(url)) as conn:
         return conn.execute(sql, params).fetchall()
+
+
+@pytest.fixture(scope="session")
+def published_site(pg_url, prefect_server, shared_corpus, tmp_path_factory):
+    """Shared corpus + samples + a report with markup in it, ingested and published."""
+    import psycopg
+
+    from huibao.db.engine import reader_url
+    from huibao.db.load import conninfo
+    from huibao.flows.ingest import ingest
+    from huibao.publish.publish import publish
+    from huibao.publish.serve import make_datasette
+
+    with psycopg.connect(conninfo(pg_url), autocommit=True) as conn:
+        conn.execute(
+            "truncate sources, source_paths, ingest_runs, term_idf, keyword_state "
+            "restart identity cascade"
+        )
+    inbox = tmp_path_factory.mktemp("inbox")
+    for path in [*shared_corpus.glob("*.txt"), *SAMPLES.iterdir()]:
+        shutil.copy(path, inbox / path.name)
+    (inbox / "markup.txt").write_text(
+        f"xx局2024年工作总结\n一、工作情况\n（一）防范{XSS}攻击。正文<b>加粗</b>内容。",
+        encoding="utf-8",
+    )
+    ingest(paths=[str(inbox)], workers=2)
+    out = tmp_path_factory.mktemp("site") / "huibao.db"
+    published = publish(reader_url(), out)
+    return published, make_datasette(out)

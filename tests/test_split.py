@@ -166,6 +166,10 @@ class TestHeadingTree:
             (3, "二是", "项目储备不足"),
         ]
 
+    def test_points_right_after_an_inline_heading_are_found(self):
+        text = "一、工作情况\n（一）服务大局。一是加强规划管理。正文。二是推进集约用地。正文。"
+        assert outline(text)[2:] == [(3, "一是", "加强规划管理"), (3, "二是", "推进集约用地")]
+
     def test_points_continuing_a_paragraph_are_siblings(self):
         text = "二、存在的问题\n一是产业链条不长；二是项目储备不足；三是干部队伍老化。"
         assert outline(text)[1:] == [

@@ -1,0 +1,14 @@
+"""huibao's Datasette plugin package: hooks (in `plugin`), templates and metadata.
+
+Datasette registers this package through the `datasette` entry point; the hooks are
+re-exported here so that Datasette finds them and the package's `templates/` folder.
+"""
+
+from .plugin import (
+    extra_body_script,
+    prepare_connection,
+    register_routes,
+    render_cell,
+)
+
+__all__ = ["extra_body_script", "prepare_connection", "register_routes", "render_cell"]

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-METADATA = Path(__file__).resolve().parent.parent / "datasette" / "metadata.yaml"
-TEMPLATES = Path(__file__).resolve().parent.parent / "datasette" / "templates"
-
 SETTINGS = {
     "sql_time_limit_ms": "3000",
     "max_returned_rows": "2000",
@@ -17,12 +14,24 @@ SETTINGS = {
 }
 
 
+def _metadata_file(path: Path) -> Path:
+    """The metadata written by `huibao publish` next to the file, or a fresh one."""
+    from .publish import metadata_path
+    from .site import write_metadata
+
+    meta = metadata_path(path)
+    if not meta.exists():
+        import tempfile
+
+        meta = Path(tempfile.mkdtemp(prefix="huibao-meta-")) / meta.name
+        write_metadata(meta, path.stem, path)
+    return meta
+
+
 def datasette_args(path: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
-    """The `datasette serve` arguments huibao uses (also used by docker-compose)."""
-    args = ["serve", "--immutable", str(path), "--metadata", str(METADATA), "--host", host]
-    args += ["--port", str(port)]
-    if TEMPLATES.is_dir() and any(TEMPLATES.iterdir()):
-        args += ["--template-dir", str(TEMPLATES)]
+    """The `datasette serve` arguments huibao uses: immutable (read-only) file, time limits."""
+    args = ["serve", "--immutable", str(path), "--metadata", str(_metadata_file(path))]
+    args += ["--host", host, "--port", str(port)]
     for key, value in SETTINGS.items():
         args += ["--setting", key, value]
     return args
@@ -30,15 +39,15 @@ def datasette_args(path: Path, host: str = "127.0.0.1", port: int = 8001) -> lis
 
 def make_datasette(path: Path):
     """A Datasette instance configured like `huibao serve` (for tests and embedding)."""
-    import yaml
+    import json
+
     from datasette.app import Datasette
 
-    metadata = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    metadata = json.loads(_metadata_file(path).read_text(encoding="utf-8"))
     return Datasette(
         immutables=[str(path)],
         metadata=metadata,
         settings={k: _typed(v) for k, v in SETTINGS.items()},
-        template_dir=str(TEMPLATES) if TEMPLATES.is_dir() and any(TEMPLATES.iterdir()) else None,
     )
 
 

@@ -80,21 +80,25 @@ def line_marker(line: str) -> Marker | None:
     return None
 
 
-def inline_points(paragraph: str, start: int = 0) -> list[Marker]:
-    """Points `一是…二是…` inside a paragraph, each after a sentence end, numbered from 一.
+_INLINE_POINT = re.compile(rf"(?<=[。；：！？])\s*({CN})是")
+
+
+def inline_points(text: str, start: int = 0, end: int | None = None) -> list[Marker]:
+    """Points `一是…二是…` in `text[start:end]`, each after a sentence end (which may lie just
+    before `start`), numbered from 一. Offsets are into `text`.
 
     Returns the run only when it counts up from one (`一是`, `二是`, …), which is what tells an
     enumeration from words such as `统一是` or `唯一是`.
     """
     found: list[Marker] = []
-    for m in re.finditer(rf"(?<=[。；：！？])\s*({CN})是", paragraph[start:]):
+    end = len(text) if end is None else end
+    for m in _INLINE_POINT.finditer(text, start, end):
         number = _number(m.group(1))
         expected = found[-1].number + 1 if found else 1
         if number != expected:
             continue
-        pos = start + m.start(1)
-        text = m.group(1) + "是"
-        found.append(Marker("point", POINT_RANK, number, text, pos + len(text)))
+        marker = m.group(1) + "是"
+        found.append(Marker("point", POINT_RANK, number, marker, m.start(1) + len(marker)))
     return found if len(found) >= 2 else []
 
 

@@ -464,48 +464,45 @@ class _TreeBuilder:
             s.body_start = min(s.body_start, s.body_end)
 
     def _add_inline_points(self, sections: list[Section]) -> None:
+        """Points `一是…二是…` inside the paragraphs of a section's own text."""
         text = self.doc.text
         added: list[Section] = []
-        for _idx, s in enumerate(sections):
+        for s in sections:
             if s.kind not in ("heading", "point") or s.level == 0:
                 continue
-            # paragraphs of this section's own text
             pos = s.body_start
             while pos < s.body_end:
                 nl = text.find("\n", pos, s.body_end)
                 para_end = s.body_end if nl == -1 else nl
-                paragraph = text[pos:para_end]
-                points = inline_points(paragraph)
+                points = inline_points(text, pos, para_end)
                 for n, p in enumerate(points):
-                    nxt = (
+                    stop = (
                         points[n + 1].end - len(points[n + 1].text)
                         if n + 1 < len(points)
-                        else len(paragraph)
+                        else para_end
                     )
-                    head_end = _point_heading_end(paragraph, p.end, nxt)
-                    start = pos + p.end
+                    head_end = _point_heading_end(text, p.end, stop)
+                    end = _rstrip_at(text, p.end, stop)
                     added.append(
                         Section(
                             level=max(3, s.level + 1),
                             marker=p.text,
-                            heading=paragraph[p.end : head_end].strip(),
-                            start=start,
-                            end=_rstrip_at(text, start, pos + nxt),
-                            body_start=min(pos + head_end + 1, pos + nxt),
-                            body_end=_rstrip_at(text, start, pos + nxt),
+                            heading=text[p.end : head_end].strip(),
+                            start=p.end,
+                            end=end,
+                            body_start=min(head_end + 1, end),
+                            body_end=end,
                             kind="point",
                         )
                     )
                 if points:
-                    first_marker = pos + points[0].end - len(points[0].text)
-                    if s.body_end > first_marker and s.body_start <= first_marker:
+                    first_marker = points[0].end - len(points[0].text)
+                    if s.body_start <= first_marker < s.body_end:
                         s.body_end = _rstrip_at(text, s.body_start, first_marker)
                 pos = para_end + 1
         if added:
             sections.extend(added)
             sections.sort(key=lambda x: (x.marker_start, x.level))
-            for p in added:
-                p.body_start = min(p.body_start, p.body_end)
 
     def _link(self, sections: list[Section]) -> None:
         """Parents and paths such as `2.3`; parts use P/A/G, the preamble 0, the closing C."""
@@ -573,9 +570,9 @@ class _TreeBuilder:
             self.doc.glossary.append((term, "".join(definition).strip()))
 
 
-def _point_heading_end(paragraph: str, begin: int, limit: int) -> int:
+def _point_heading_end(text: str, begin: int, limit: int) -> int:
     for i in range(begin, limit):
-        if paragraph[i] in HEADING_END or paragraph[i] == "；":
+        if text[i] in HEADING_END or text[i] == "；":
             return i
     return limit
 

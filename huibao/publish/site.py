@@ -1,0 +1,106 @@
+"""What a publish adds to the exported tables: views people browse, the search index, and
+the metadata Datasette serves with them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import yaml
+from sqlmodel import SQLModel
+
+import huibao.models  # noqa: F401  (registers the tables)
+
+from .search_index import SearchIndex
+
+METADATA = Path(__file__).resolve().parent.parent / "datasette" / "metadata.yaml"
+
+VIEWS = {
+    "section_details": """
+        select s.id, s.document_id, d.title as document_title, d.year, d.period, d.admin_level,
+               d.org, d.kind, s.path, s.level, s.kind as section_kind, s.marker, s.heading,
+               s.role, s.topics, s.body
+        from sections s join documents d on d.id = s.document_id
+    """,
+    "topic_sections": """
+        select st.topic, t.zh as topic_zh, st.evidence, s.id as section_id, s.heading, s.role,
+               s.level, d.id as document_id, d.title as document_title, d.year, d.period,
+               d.admin_level, d.org
+        from section_topics st join topics t on t.key = st.topic
+        join sections s on s.id = st.section_id join documents d on d.id = s.document_id
+    """,
+    "slogan_years": """
+        select d.year, sl.slogan, sum(sl.count) as uses, count(distinct d.id) as documents
+        from slogans sl join documents d on d.id = sl.document_id
+        group by d.year, sl.slogan
+    """,
+    "indicator_details": """
+        select i.id, i.indicator, it.zh as indicator_zh, i.name, i.value, i.unit, i.growth,
+               i.growth_unit, i.direction, i.masked, i.value_masked, i.growth_masked, i.text,
+               i.section_id, d.id as document_id, d.title as document_title, d.year, d.period,
+               d.admin_level, d.org
+        from indicators i join indicator_types it on it.key = i.indicator
+        join documents d on d.id = i.document_id
+    """,
+}
+
+
+def build(db: sqlite3.Connection, index: SearchIndex | None) -> None:
+    """Add the views and (when given) the full-text index to a freshly exported file."""
+    for name, sql in VIEWS.items():
+        db.execute(f"create view {name} as {sql}")
+    db.execute("create index ix_slogans_document on slogans (document_id, slogan)")
+    db.execute("create index ix_sections_document_role on sections (document_id, role)")
+    if index is not None:
+        index.copy_into(db)
+
+
+def column_descriptions() -> dict[str, dict[str, str]]:
+    """Column descriptions of every table, from the SQLModel field descriptions."""
+    out: dict[str, dict[str, str]] = {}
+    for model in SQLModel.__subclasses__():
+        table = getattr(model, "__tablename__", None)
+        if not isinstance(table, str):
+            continue
+        fields = getattr(model, "model_fields", {})
+        out[table] = {
+            name: field.description for name, field in fields.items() if field.description
+        }
+    return out
+
+
+def metadata() -> dict:
+    """Datasette metadata: the YAML in huibao/datasette plus the schema's column docs."""
+    meta = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    docs = column_descriptions()
+    for database in meta.get("databases", {}).values():
+        for name, table in database.get("tables", {}).items():
+            sources = table.pop("columns_from", [name])
+            columns: dict[str, str] = {}
+            for source in reversed(sources if isinstance(sources, list) else [sources]):
+                columns.update(docs.get(source, {}))
+            columns.update(table.get("columns", {}))
+            if columns:
+                table["columns"] = columns
+    return meta
+
+
+def write_metadata(path: Path, database: str, published: Path | None = None) -> Path:
+    """Metadata for a published file whose database name (its file stem) is `database`; with
+    the file at hand, column descriptions are kept only for columns the table or view has."""
+    meta = metadata()
+    dbs = meta.get("databases", {})
+    if "huibao" in dbs and database != "huibao":
+        dbs[database] = dbs.pop("huibao")
+    if published is not None and published.exists():
+        db = sqlite3.connect(f"file:{published}?mode=ro", uri=True)
+        try:
+            for name, table in dbs.get(database, {}).get("tables", {}).items():
+                present = {r[1] for r in db.execute(f"pragma table_info([{name}])")}
+                if present and "columns" in table:
+                    table["columns"] = {c: d for c, d in table["columns"].items() if c in present}
+        finally:
+            db.close()
+    path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path

@@ -1,0 +1,175 @@
+"""The published Datasette site, read through Datasette's own client: every page and canned
+query, Chinese search against LIKE, snippets, the report page, escaping, read-only."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from urllib.parse import quote
+
+import pytest
+
+from conftest import XSS
+
+pytestmark = pytest.mark.slow
+
+
+# Two- and four-character words, names, phrases longer than a word, Latin and masks.
+QUERIES = [
+    "党建", "招商", "招商引资", "乡村振兴", "营商环境", "高标准农田", "疫情防控", "两个确立", "一把手",
+    "安全生产", "固定资产投资", "不动产登记", "人居环境整治", "防返贫监测", "产业链供应链", "建设水平",
+    "杨梅", "网格化", "信访", "新能源", "生态环境", "老旧小区改造", "高质量发展", "驻点招商", "林票",
+    "基层治理", "重大事故隐患", "亚运会", "自然资源局", "桃源镇", "街道", "耕地", "林", "GDP", "5G",
+    "党的二十大", "千万工程", "茶叶深加工", "应急管理办公室", "乡村振兴站",
+]  # fmt: skip
+
+
+def get(ds, path: str):
+    return asyncio.run(ds.client.get(path))
+
+
+def test_every_table_and_view_page_renders(published_site):
+    published, ds = published_site
+    db = sqlite3.connect(published.path)
+    names = [
+        r[0] for r in db.execute("select name from sqlite_master where type in ('table', 'view')")
+    ]
+    pages = [
+        n for n in names if not n.startswith("sections_fts") and not n.startswith("documents_fts")
+    ]
+    assert {"documents", "sections", "section_details", "slogans", "indicators"} <= set(pages)
+    for name in ["", "huibao", *(f"huibao/{n}" for n in pages)]:
+        for suffix in ("", ".json"):
+            if not name and suffix:
+                continue
+            r = get(ds, f"/{name}{suffix}")
+            assert r.status_code == 200, (name, suffix, r.text[:300])
+
+
+def test_every_canned_query_runs(published_site):
+    _, ds = published_site
+    queries = ds.metadata("queries", database="huibao")
+    params = {
+        "topic": "attracting_investment", "role": "problems", "year": "", "admin_level": "",
+        "slogan": "两个", "indicator": "gdp", "q": "招商引资",
+    }  # fmt: skip
+    assert len(queries) >= 6
+    for name, query in queries.items():
+        names = {p for p in params if f":{p}" in query["sql"]}
+        qs = "&".join(f"{p}={quote(params[p])}" for p in names)
+        html = get(ds, f"/huibao/{name}?{qs}")
+        assert html.status_code == 200, (name, html.text[:300])
+        data = get(ds, f"/huibao/{name}.json?{qs}&_shape=array")
+        assert data.status_code == 200 and isinstance(data.json(), list), name
+    rows = get(ds, "/huibao/sections_by_topic_and_role.json?topic=attracting_investment&role=problems"
+               "&year=&admin_level=&_shape=array").json()  # fmt: skip
+    assert rows and all(r["role"] == "problems" for r in rows)
+
+
+def test_facets_cover_year_period_level_org_role_and_topic(published_site):
+    _, ds = published_site
+    data = get(ds, "/huibao/section_details.json?_extra=facet_results").json()
+    facets = set(data["facet_results"]) if "facet_results" in data else set()
+    if not facets:  # Datasette 0.65 returns facets by default in the JSON
+        facets = set(get(ds, "/huibao/section_details.json").json().get("facet_results", {}))
+    assert {"year", "period", "admin_level", "org", "role", "topics"} <= facets
+
+
+def search_ids(ds, q: str) -> set[int]:
+    r = get(ds, f"/huibao/sections.json?_search={quote(q)}&_shape=array&_col=id&_size=max")
+    assert r.status_code == 200, r.text[:200]
+    return {row["id"] for row in r.json()}
+
+
+def test_chinese_search_box_matches_like_on_thirty_queries(published_site):
+    published, ds = published_site
+    db = sqlite3.connect(published.path)
+    tp = fp = fn = 0
+    for q in QUERIES:
+        found = search_ids(ds, q)
+        like = {
+            r[0]
+            for r in db.execute(
+                "select id from sections where heading || char(10) || body like ?", (f"%{q}%",)
+            )
+        }
+        tp, fp, fn = tp + len(found & like), fp + len(found - like), fn + len(like - found)
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    assert len(QUERIES) >= 30
+    assert precision >= 0.95 and recall >= 0.95, (precision, recall)
+
+
+def test_two_character_words_and_phrases_are_found(published_site):
+    _, ds = published_site
+    assert search_ids(ds, "党建") and search_ids(ds, "建设水平")
+    docs = get(
+        ds, f"/huibao/documents.json?_search={quote('招商引资')}&_shape=array&_col=title"
+    ).json()
+    assert docs
+
+
+def test_search_results_have_highlighted_snippets(published_site):
+    _, ds = published_site
+    html = get(ds, f"/huibao/search?q={quote('招商引资')}").text
+    assert "<mark>招商引资</mark>" in html
+    table = get(ds, f"/huibao/section_details?_search={quote('招商引资')}").text
+    assert "mark.huibao" in table  # the page highlights its search words
+
+
+def test_report_page_shows_metadata_outline_and_anchored_text(published_site):
+    _, ds = published_site
+    doc = get(
+        ds, "/huibao/documents.json?_shape=array&title=" + quote("林业局2023年上半年工作总结")
+    ).json()[0]
+    html = get(ds, f"/-/document/{doc['id']}").text
+    sections = get(
+        ds, f"/huibao/sections.json?_shape=array&_size=max&document_id={doc['id']}"
+    ).json()
+    assert "林业局2023年上半年工作总结" in html and "自治区" not in html.split("层级")[0][-10:]
+    for s in sections:
+        assert f'id="s{s["id"]}"' in html
+        if s["level"] in (1, 2) and s["heading"]:
+            assert f'href="#s{s["id"]}"' in html
+    assert "cleaning_edits?source_id=" in html and "2023年上半年主要工作情况" in html
+
+
+def test_report_text_is_escaped(published_site):
+    _, ds = published_site
+    doc = get(
+        ds, "/huibao/documents.json?_shape=array&title=" + quote("xx局2024年工作总结")
+    ).json()[0]
+    html = get(ds, f"/-/document/{doc['id']}").text
+    assert XSS not in html and "<b>加粗</b>" not in html
+    assert "&lt;script&gt;" in html
+    table = get(ds, f"/huibao/sections?document_id={doc['id']}").text
+    assert XSS not in table
+
+
+def test_charts_page_draws_topics_by_level_and_slogans_by_year(published_site):
+    _, ds = published_site
+    html = get(ds, "/-/charts").text
+    assert html.count("<svg") == 2 and "乡村振兴与巩固脱贫" in html and "两个确立" in html
+
+
+def test_published_file_refuses_writes(published_site):
+    _, ds = published_site
+    for sql in (
+        "insert into topics values ('x', 'x', 'x')",
+        "attach database '/tmp/evil.db' as evil",
+        "pragma writable_schema = 1",
+    ):
+        r = get(ds, f"/huibao.json?sql={quote(sql)}")
+        assert r.status_code >= 400 or not r.json().get("ok", True), (sql, r.text[:200])
+    assert get(ds, "/huibao/topics.json?_shape=array&key=x").json() == []
+
+
+def test_metadata_describes_every_column(published_site):
+    published, ds = published_site
+    db = sqlite3.connect(published.path)
+    tables = ds.metadata("tables", database="huibao")
+    for name in ("documents", "sections", "slogans", "indicators", "sources"):
+        columns = [r[1] for r in db.execute(f"pragma table_info({name})")]
+        described = tables[name]["columns"]
+        assert set(columns) <= set(described), set(columns) - set(described)
+    assert json.dumps(tables["documents"]).count("fts_table")
