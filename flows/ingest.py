@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import sys
 import time
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import psycopg
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
+from prefect.concurrency.sync import concurrency
 from prefect.runtime import flow_run
 
 from huibao.config import Settings
@@ -25,8 +28,10 @@ from huibao.files import FileStat, Unreadable, discover, folders_and_files
 from huibao.parallel import Outcome, parse_files
 from huibao.text import pipeline_version
 
-DB_RETRIES = dict(retries=3, retry_delay_seconds=[2, 10, 30])
+DB_RETRIES = dict(retries=4, retry_delay_seconds=[2, 10, 30, 60])
 BATCH = 32  # parsed sources per load task
+CLAIM_CHUNK = 8  # files taken at a time when several runs drain one inbox
+DB_WRITES = "huibao-db-writes"  # global concurrency limit on database writers (see docs)
 
 
 @dataclass(slots=True)
@@ -55,10 +60,10 @@ def migrate(url: str) -> str:
     return revision
 
 
-@task(cache_policy=NONE, **DB_RETRIES)
+@task(cache_policy=NONE, timeout_seconds=3600, **DB_RETRIES)
 def refresh_keywords(url: str) -> dict:
     """Recompute the corpus IDF and the keywords that depend on it."""
-    with load.connect(url) as conn:
+    with concurrency(DB_WRITES, occupy=1), load.connect(url) as conn:
         result = keywords.refresh(conn)
     return {"sections": result.sections, "documents": result.documents, "full": result.full}
 
@@ -92,12 +97,14 @@ def _unchanged(k: load.KnownPath, stat: FileStat, version: str) -> bool:
     return same_file and done
 
 
-@task(cache_policy=NONE, **DB_RETRIES)
-def load_outcomes(url: str, outcomes: list[Outcome], version: str, changed: set[str]) -> Counter:
+@task(cache_policy=NONE, timeout_seconds=1800, **DB_RETRIES)
+def load_outcomes(
+    url: str, outcomes: list[Outcome], version: str, changed: set[str], run: str
+) -> Counter:
     """Load a batch; each source in its own transaction. Database outages raise (and the task
     is retried); a source the database refuses is recorded as rejected."""
     counts: Counter = Counter()
-    with load.connect(url) as conn:
+    with concurrency(DB_WRITES, occupy=1), load.connect(url) as conn:
         for o in outcomes:
             kind = "files_changed" if o.stat.path in changed else "files_new"
             if o.known:
@@ -121,12 +128,13 @@ def load_outcomes(url: str, outcomes: list[Outcome], version: str, changed: set[
             counts["documents_loaded"] += result.documents
             counts["sections_loaded"] += result.sections
             counts["chars_loaded"] += result.chars
+        load.finish_claims(conn, [o.stat.path for o in outcomes], run)
     return counts
 
 
 @task(cache_policy=NONE, **DB_RETRIES)
 def record_unreadable(url: str, items: list[Unreadable]) -> int:
-    with load.connect(url) as conn:
+    with concurrency(DB_WRITES, occupy=1), load.connect(url) as conn:
         for item in items:
             load.record_rejection(conn, FileStat(item.path, 0, 0), None, item.reason)
     return len(items)
@@ -134,7 +142,7 @@ def record_unreadable(url: str, items: list[Unreadable]) -> int:
 
 @task(cache_policy=NONE, **DB_RETRIES)
 def mark_gone(url: str, paths: list[str]) -> int:
-    with load.connect(url) as conn:
+    with concurrency(DB_WRITES, occupy=1), load.connect(url) as conn:
         return load.mark_gone(conn, paths)
 
 
@@ -147,8 +155,10 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     url = database_url(settings)
     migrate(url)
     version = pipeline_version()
+    run = str(flow_run.id) if flow_run.id else f"local-{uuid.uuid4()}"
+    run_started = load.now()
     with load.connect(url) as conn:
-        run_id = load.start_run(conn, str(flow_run.id) if flow_run.id else None)
+        run_id = load.start_run(conn, run)
 
     stats, unreadable = discover_files(paths)
     plan = plan_files(url, paths, stats, version)
@@ -163,17 +173,20 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         workers = workers or settings.workers
         bar = _progress(len(plan.todo)) if progress else None
         batch: list[Outcome] = []
-        for outcome in parse_files(plan.todo, workers, plan.known_hashes, settings.limits):
+        claimer = load.Claimer(url, run, run_started)
+        claimed = _claimed(claimer, plan.todo, counts)
+        for outcome in parse_files(claimed, workers, plan.known_hashes, settings.limits):
             if outcome.rejected:
                 rejected.append((outcome.stat.path, outcome.rejected))
             batch.append(outcome)
             if bar:
                 bar.advance()
             if len(batch) >= BATCH:
-                counts.update(load_outcomes(url, batch, version, plan.changed_paths))
+                counts.update(load_outcomes(url, batch, version, plan.changed_paths, run))
                 batch = []
         if batch:
-            counts.update(load_outcomes(url, batch, version, plan.changed_paths))
+            counts.update(load_outcomes(url, batch, version, plan.changed_paths, run))
+        claimer.close()
         if bar:
             bar.stop()
         counts["files_gone"] = mark_gone(url, plan.gone)
@@ -191,7 +204,24 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
             _artifact(counts, rejected, seconds)
     result = {key: counts.get(key, 0) for key in load.RUN_COUNTS}
     logger.info("ingest: %s", result)
-    return dict(result, seconds=counts["seconds"], run_id=run_id, rejected=rejected)
+    return dict(
+        result,
+        files_taken_by_other_runs=counts["files_taken_by_other_runs"],
+        seconds=counts["seconds"],
+        run_id=run_id,
+        run=run,
+        rejected=rejected,
+    )
+
+
+def _claimed(claimer: load.Claimer, todo: list[FileStat], counts: Counter) -> Iterator[FileStat]:
+    """The files of `todo` this run takes, claimed a few at a time so that runs sharing an inbox
+    split it between them as they go."""
+    for i in range(0, len(todo), CLAIM_CHUNK):
+        chunk = todo[i : i + CLAIM_CHUNK]
+        held = claimer.claim(chunk)
+        counts["files_taken_by_other_runs"] += len(chunk) - len(held)
+        yield from held
 
 
 def _artifact(counts: Counter, rejected: list[tuple[str, str]], seconds: float) -> None:

@@ -177,6 +177,44 @@ def _find_samples() -> Path | None:
     return None
 
 
+# -- schedule ------------------------------------------------------------------------------------
+
+
+def _cmd_schedule(args: argparse.Namespace) -> int:
+    import os
+
+    from huibao.config import quiet_prefect
+    from huibao.prefect_server import LocalPrefectServer, ensure_db_writes_limit
+
+    settings = _settings()
+    quiet_prefect(settings.home)
+    inbox = Path(args.inbox).absolute() if args.inbox else settings.inbox
+    inbox.mkdir(parents=True, exist_ok=True)
+    server = None
+    if not os.environ.get("PREFECT_API_URL"):
+        server = LocalPrefectServer(settings.home / "prefect", args.prefect_port).start()
+        os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        ensure_db_writes_limit(args.db_writes)
+        from huibao.flows.pipeline import pipeline
+
+        every = f"every {args.interval} s" if args.interval else f"on cron '{args.cron}'"
+        print(
+            f"schedule: pipeline {every} over {inbox}; publishing {settings.publish_path}; "
+            f"Prefect API {os.environ['PREFECT_API_URL']} (Ctrl-C to stop)",
+            flush=True,
+        )
+        parameters = {"inbox": str(inbox), "output": str(settings.publish_path)}
+        timing = {"interval": args.interval} if args.interval else {"cron": args.cron}
+        pipeline.serve(name="huibao-pipeline", parameters=parameters, **timing)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if server:
+            server.stop()
+    return 0
+
+
 # -- db ------------------------------------------------------------------------------------------
 
 
@@ -249,6 +287,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--no-serve", action="store_true", help="stop after publishing")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser(
+        "schedule",
+        help="run the pipeline (ingest the inbox, then publish) on a schedule, until stopped",
+    )
+    p.add_argument("--inbox", help="default: $HUIBAO_INBOX ($HUIBAO_HOME/inbox)")
+    p.add_argument("--cron", default="0 * * * *", help="cron schedule (default hourly)")
+    p.add_argument("--interval", type=int, help="seconds between runs, instead of --cron")
+    p.add_argument("--db-writes", type=int, default=4, help="concurrent database writers")
+    p.add_argument("--prefect-port", type=int, help="port of the local Prefect server")
+    p.set_defaults(func=_cmd_schedule)
 
     p = sub.add_parser("db", help="the database: upgrade (migrations), url, start, stop, status")
     p.add_argument("action", choices=["upgrade", "url", "start", "stop", "status"])

@@ -85,15 +85,24 @@ def process_file(
 def parse_files(
     stats: Iterable[FileStat], workers: int, known: frozenset[str], limits: Limits
 ) -> Iterator[Outcome]:
-    """Outcomes in completion order; at most a few files per worker are in flight at once."""
-    pending = list(stats)[::-1]
-    if workers <= 1 or len(pending) <= 1:
-        while pending:
-            yield process_file(pending.pop(), known, limits)
+    """Outcomes in completion order; at most a few files per worker are in flight at once, and
+    `stats` is consumed lazily (it may claim files as it is read)."""
+    source = iter(stats)
+    retry: list[FileStat] = []
+
+    def next_stat() -> FileStat | None:
+        if retry:
+            return retry.pop()
+        return next(source, None)
+
+    if workers <= 1:
+        while (stat := next_stat()) is not None:
+            yield process_file(stat, known, limits)
         return
     crashes: dict[str, int] = {}
     window = workers * 3
-    while pending:
+    exhausted = False
+    while not exhausted or retry:
         pool = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
@@ -102,10 +111,15 @@ def parse_files(
         )
         in_flight: dict[Future, FileStat] = {}
         try:
-            while pending or in_flight:
-                while pending and len(in_flight) < window:
-                    stat = pending.pop()
+            while True:
+                while len(in_flight) < window:
+                    stat = next_stat()
+                    if stat is None:
+                        exhausted = True
+                        break
                     in_flight[pool.submit(process_file, stat)] = stat
+                if not in_flight:
+                    break
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
                     outcome = future.result()  # raises BrokenProcessPool if a worker died
@@ -117,7 +131,7 @@ def parse_files(
                 if crashes[stat.path] >= 2:
                     yield Outcome(stat, rejected="the parser process crashed on this file (twice)")
                 else:
-                    pending.append(stat)
+                    retry.append(stat)
             # Retry survivors one at a time, so the file that crashes is found.
             workers, window = 1, 1
         finally:

@@ -3,6 +3,7 @@
 from .tables import (
     CleaningEdit,
     Document,
+    FileClaim,
     GlossaryEntry,
     Indicator,
     IndicatorType,
@@ -22,6 +23,7 @@ from .tables import (
 __all__ = [
     "CleaningEdit",
     "Document",
+    "FileClaim",
     "GlossaryEntry",
     "Indicator",
     "IndicatorType",

@@ -541,3 +541,26 @@ class Instance(SQLModel, table=True):
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=text("now()")),
         description="when the schema was created",
     )
+
+
+class FileClaim(SQLModel, table=True):
+    """Which ingest run took a file (at a given size and time), so that several runs draining
+    one inbox on several machines never process the same file twice."""
+
+    __tablename__ = "file_claims"
+
+    path: str = Field(
+        sa_column=Column(Text, primary_key=True), description="absolute path of the file"
+    )
+    size: int = Field(sa_column=Column(BigInteger, nullable=False), description="size when claimed")
+    mtime_ns: int = Field(
+        sa_column=Column(BigInteger, nullable=False), description="modification time when claimed"
+    )
+    run: str = Field(
+        sa_column=_text(nullable=False),
+        description="the ingest run (Prefect flow run id) that took it",
+    )
+    claimed_at: datetime = Field(sa_column=_when(nullable=False), description="when it was taken")
+    done_at: datetime | None = Field(
+        default=None, sa_column=_when(), description="when the run finished with it"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 import sqlite3
 from urllib.parse import quote
 
@@ -173,3 +174,27 @@ def test_metadata_describes_every_column(published_site):
         described = tables[name]["columns"]
         assert set(columns) <= set(described), set(columns) - set(described)
     assert json.dumps(tables["documents"]).count("fts_table")
+
+
+def test_a_new_publish_is_served_without_a_restart(published_site, tmp_path):
+    import os
+    import time
+
+    from huibao.publish.serve import make_datasette
+
+    published, _ = published_site
+    live = tmp_path / "huibao.db"
+    shutil.copy(published.path, live)
+    ds = make_datasette(live)
+    before = len(get(ds, "/huibao/documents.json?_shape=array&_size=max").json())
+    newer = tmp_path / "next.db"
+    shutil.copy(published.path, newer)
+    db = sqlite3.connect(newer)
+    db.execute("pragma foreign_keys = off")
+    db.execute("delete from documents where id = (select max(id) from documents)")
+    db.commit()
+    db.close()
+    os.replace(newer, live)  # what `huibao publish` does
+    time.sleep(1.1)
+    after = len(get(ds, "/huibao/documents.json?_shape=array&_size=max").json())
+    assert after == before - 1

@@ -5,10 +5,19 @@ re-exported here so that Datasette finds them and the package's `templates/` fol
 """
 
 from .plugin import (
+    asgi_wrapper,
     extra_body_script,
     prepare_connection,
     register_routes,
     render_cell,
+    startup,
 )
 
-__all__ = ["extra_body_script", "prepare_connection", "register_routes", "render_cell"]
+__all__ = [
+    "asgi_wrapper",
+    "extra_body_script",
+    "prepare_connection",
+    "register_routes",
+    "render_cell",
+    "startup",
+]

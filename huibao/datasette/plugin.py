@@ -25,9 +25,30 @@ from markupsafe import Markup
 from huibao.text.fts import match_expression
 
 from .charts import heatmap_svg, slogan_bars_svg
+from .reload import adopt, reload_if_replaced
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 SNIPPET_RADIUS = 40
+
+
+@hookimpl
+def startup(datasette):
+    adopt(datasette)
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Look for a newly published file before each request."""
+
+    def wrap(app):
+        async def app_with_reload(scope, receive, send):
+            if scope.get("type") == "http":
+                reload_if_replaced(datasette)
+            await app(scope, receive, send)
+
+        return app_with_reload
+
+    return wrap
 
 
 @hookimpl(trylast=True)

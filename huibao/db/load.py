@@ -340,6 +340,74 @@ def mark_gone(conn: psycopg.Connection, paths: Iterable[str]) -> int:
     return len(paths)
 
 
+# -- claims: runs that share an inbox take disjoint files -----------------------------------------
+
+CLAIM_LOCK_SPACE = 48_151  # first key of the advisory locks that show a run is alive
+
+
+class Claimer:
+    """Takes files for one run. While the run lives, it holds an advisory lock on a connection
+    of its own; a claim whose run holds no lock any more (the process died) is free again."""
+
+    def __init__(self, url: str, run: str, started: datetime) -> None:
+        self.run, self.started = run, started
+        self.conn = psycopg.connect(conninfo(url), autocommit=True)
+        self.conn.execute("select pg_advisory_lock(%s, hashtext(%s))", (CLAIM_LOCK_SPACE, run))
+
+    def close(self) -> None:
+        self.conn.close()  # releases the lock
+
+    def __enter__(self) -> Claimer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def claim(self, stats: Sequence[FileStat]) -> list[FileStat]:
+        """Take `stats` for this run and return those it now holds.
+
+        A file is free when nobody holds it, when its last holder finished before this run
+        began (so this run's plan saw the result), or when its holder died. A file finished by
+        another run after this run began is left alone: this run's plan predates it.
+        """
+        if not stats:
+            return []
+        rows = self.conn.execute(
+            """
+            insert into file_claims (path, size, mtime_ns, run, claimed_at)
+            select p, s, m, %(run)s, now()
+            from unnest(%(paths)s::text[], %(sizes)s::bigint[], %(mtimes)s::bigint[]) as t(p, s, m)
+            on conflict (path) do update set size = excluded.size, mtime_ns = excluded.mtime_ns,
+                run = excluded.run, claimed_at = excluded.claimed_at, done_at = null
+            where file_claims.run = excluded.run
+               or (file_claims.done_at is not null and file_claims.done_at < %(started)s)
+               or (file_claims.done_at is null and not exists (
+                   select 1 from pg_locks l
+                   where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+                     and l.classid = %(space)s and l.objid = hashtext(file_claims.run)::oid))
+            returning path
+            """,
+            {
+                "run": self.run,
+                "started": self.started,
+                "space": CLAIM_LOCK_SPACE,
+                "paths": [st.path for st in stats],
+                "sizes": [st.size for st in stats],
+                "mtimes": [st.mtime_ns for st in stats],
+            },
+        ).fetchall()
+        held = {r[0] for r in rows}
+        return [st for st in stats if st.path in held]
+
+
+def finish_claims(conn: psycopg.Connection, paths: Sequence[str], run: str) -> None:
+    with conn.transaction():
+        conn.execute(
+            "update file_claims set done_at = now() where run = %s and path = any(%s)",
+            (run, list(paths)),
+        )
+
+
 # -- ingest runs --------------------------------------------------------------------------------
 
 

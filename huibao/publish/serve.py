@@ -10,7 +10,8 @@ SETTINGS = {
     "default_page_size": "50",
     "facet_time_limit_ms": "500",
     "allow_download": "off",  # the raw file is large; rows can be exported as CSV/JSON
-    "default_cache_ttl": "300",
+    "default_cache_ttl": "0",  # a new publish must show at once
+    "suggest_facets": "off",  # facet suggestions re-run every search; configured facets stay
 }
 
 

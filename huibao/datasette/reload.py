@@ -1,0 +1,89 @@
+"""Serve each new publish without a restart.
+
+`huibao publish` renames a new file over the old one. Datasette keeps SQLite connections per
+thread, so it would go on reading the old file (still open, though unlinked). Databases that
+come from files are served through `ReloadingDatabase`, whose connections carry the generation
+of the file they were opened on; when a request finds the file replaced (another inode, size or
+time), the generation moves on and every thread reconnects on its next query.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+
+from datasette.database import Database
+
+_threads = threading.local()
+CHECK_EVERY = 1.0  # seconds between looks at the files
+
+
+class ReloadingDatabase(Database):
+    def __init__(self, ds, path: str, generation: int = 0) -> None:
+        super().__init__(ds, path=path, is_mutable=False)
+        self.generation = generation
+        self.stamp = _stamp(path)
+
+    async def execute_fn(self, fn):
+        if self.ds.executor is None:
+            return await super().execute_fn(fn)
+        key = f"huibao:{self.name}"
+
+        def in_thread():
+            held = getattr(_threads, key, None)
+            if held is None or held[0] != self.generation:
+                if held is not None:
+                    held[1].close()
+                conn = self.connect()
+                self.ds._prepare_connection(conn, self.name)
+                held = (self.generation, conn)
+                setattr(_threads, key, held)
+            return fn(held[1])
+
+        return await asyncio.get_event_loop().run_in_executor(self.ds.executor, in_thread)
+
+
+def _stamp(path: str) -> tuple[int, int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def adopt(datasette) -> None:
+    """Serve every file database through ReloadingDatabase."""
+    for name, db in list(datasette.databases.items()):
+        if (
+            db.path
+            and not db.is_memory
+            and not db.is_mutable
+            and not isinstance(db, ReloadingDatabase)
+        ):
+            datasette.remove_database(name)
+            datasette.add_database(ReloadingDatabase(datasette, db.path), name=name)
+
+
+_last_check = [0.0]
+
+
+def reload_if_replaced(datasette) -> list[str]:
+    """Swap in a fresh Database for every file that was replaced; returns their names."""
+    now = time.monotonic()
+    if now - _last_check[0] < CHECK_EVERY:
+        return []
+    _last_check[0] = now
+    swapped = []
+    for name, db in list(datasette.databases.items()):
+        if not isinstance(db, ReloadingDatabase):
+            continue
+        stamp = _stamp(db.path)
+        if stamp is not None and stamp != db.stamp:
+            datasette.remove_database(name)
+            datasette.add_database(
+                ReloadingDatabase(datasette, db.path, db.generation + 1), name=name
+            )
+            swapped.append(name)
+    return swapped
