@@ -206,7 +206,8 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         )
         parameters = {"inbox": str(inbox), "output": str(settings.publish_path)}
         timing = {"interval": args.interval} if args.interval else {"cron": args.cron}
-        pipeline.serve(name="huibao-pipeline", parameters=parameters, **timing)
+        # one pipeline at a time: a slow run is not overtaken by the next tick
+        pipeline.serve(name="huibao-pipeline", parameters=parameters, limit=1, **timing)
     except KeyboardInterrupt:
         pass
     finally:
