@@ -74,9 +74,11 @@ def stack(pg_url, embedded_pg, tmp_path):
     procs = []
 
     def start(name: str, argv: list[str], extra: dict | None = None):
-        out = open(logs / f"{name}.log", "wb")
-        procs.append((name, subprocess.Popen(argv, env={**env, **(extra or {})}, stdout=out,
-                                             stderr=subprocess.STDOUT, cwd=ROOT)))  # fmt: skip
+        with open(logs / f"{name}.log", "wb") as out:  # the child keeps its own copy
+            proc = subprocess.Popen(
+                argv, env={**env, **(extra or {})}, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
+            )
+        procs.append((name, proc))
 
     start("prefect-server", [sys.executable, "-m", "prefect", "server", "start",
                              "--host", "127.0.0.1", "--port", str(prefect_port)])  # fmt: skip
