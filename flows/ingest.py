@@ -154,6 +154,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     started = time.perf_counter()
     url = database_url(settings)
     migrate(url)
+    _ensure_db_writes_limit()
     version = pipeline_version()
     run = str(flow_run.id) if flow_run.id else f"local-{uuid.uuid4()}"
     run_started = load.now()
@@ -212,6 +213,18 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         run=run,
         rejected=rejected,
     )
+
+
+def _ensure_db_writes_limit() -> None:
+    """The loaders share a global concurrency limit; create it on first use."""
+    import os
+
+    from huibao.prefect_server import ensure_db_writes_limit
+
+    try:
+        ensure_db_writes_limit(int(os.environ.get("HUIBAO_DB_WRITES", "4")))
+    except Exception as exc:  # an old or restricted Prefect API: run without the limit
+        get_run_logger().warning("cannot set the %s concurrency limit: %s", DB_WRITES, exc)
 
 
 def _claimed(claimer: load.Claimer, todo: list[FileStat], counts: Counter) -> Iterator[FileStat]:

@@ -1,0 +1,134 @@
+"""Scale-out on Prefect's own distribution, on loopback: one process work pool, two workers,
+the `ingest` deployment of prefect.yaml, and several flow runs draining one inbox. Every file is
+processed by exactly one run; none is missed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, query
+from huibao.prefect_server import LocalPrefectServer
+
+pytestmark = pytest.mark.slow
+FILES = 60
+RUNS = 4
+
+PREFECT = [sys.executable, "-m", "prefect"]
+
+
+def api_post(api: str, path: str, body: dict):
+    req = urllib.request.Request(
+        api + path, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.load(r)
+
+
+def make_inbox(folder: Path) -> list[Path]:
+    folder.mkdir()
+    paths = []
+    for i in range(FILES):
+        path = folder / f"report-{i:02d}.txt"
+        # long enough (about 15 000 characters) that parsing one file takes a noticeable time
+        body = (
+            f"签约项目{i + 1}个，总投资{i * 3 + 5}亿元，新建高标准农田，推进乡村振兴和营商环境优化。"
+            * 300
+        )
+        path.write_text(
+            f"第{i}号单位2024年上半年工作总结\n今年以来，我局扎实推进各项工作，取得明显成效。\n"
+            f"一、工作情况\n（一）招商引资。{body}\n"
+            f"二、下步打算\n（一）持续优化营商环境。力争完成全年目标任务。",
+            encoding="utf-8",
+        )
+        paths.append(path)
+    return paths
+
+
+def test_two_workers_drain_one_inbox_with_no_file_twice_and_none_missed(
+    pg_url, embedded_pg, clean_db, tmp_path
+):
+    server = LocalPrefectServer(tmp_path / "prefect").start()
+    api = server.api_url
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": api,
+        "PREFECT_HOME": str(tmp_path / "prefect"),
+        "PREFECT_CLI_PROMPT": "false",
+        "DATABASE_URL": pg_url,
+        "HUIBAO_HOME": str(tmp_path / "home"),
+        "HUIBAO_WORKERS": "1",
+        "PREFECT_LOGGING_LEVEL": "INFO",
+    }
+    workers = []
+    try:
+        pool = "huibao-scale-test"
+        run = lambda argv: subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True)  # noqa: E731
+        made = run([*PREFECT, "work-pool", "create", pool, "--type", "process"])
+        assert made.returncode == 0, made.stderr
+        deployed = run([*PREFECT, "--no-prompt", "deploy", "--name", "ingest", "--pool", pool])
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        for name in ("w1", "w2"):
+            log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115  (kept open by the child)
+            workers.append(subprocess.Popen(
+                [*PREFECT, "worker", "start", "--pool", pool, "--name", name, "--limit", "2"],
+                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            ))  # fmt: skip
+        inbox = tmp_path / "inbox"
+        paths = make_inbox(inbox)
+        deployment = api_post(
+            api, "/deployments/filter", {"deployments": {"name": {"any_": ["ingest"]}}}
+        )[0]
+        run_ids = []
+        for _ in range(RUNS):
+            created = api_post(
+                api,
+                f"/deployments/{deployment['id']}/create_flow_run",
+                {"parameters": {"paths": [str(inbox)], "workers": 1}},
+            )
+            run_ids.append(created["id"])
+        deadline = time.time() + 600
+        while time.time() < deadline:
+            runs = api_post(api, "/flow_runs/filter", {"flow_runs": {"id": {"any_": run_ids}}})
+            states = [r["state_type"] for r in runs]
+            if all(s in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") for s in states):
+                break
+            time.sleep(2)
+        assert states == ["COMPLETED"] * RUNS, states
+    finally:
+        for w in workers:
+            w.terminate()
+        for w in workers:
+            w.wait(timeout=30)
+        server.stop()
+
+    rows = query(
+        clean_db,
+        "select flow_run_id, files_new + files_changed + files_rejected, documents_loaded "
+        "from ingest_runs where flow_run_id = any(%s)",
+        (run_ids,),
+    )
+    processed = {run_id: n for run_id, n, _ in rows}
+    assert sum(processed.values()) == FILES  # no file processed twice
+    assert sum(1 for n in processed.values() if n) >= 2  # the inbox was shared out
+    loaded = {
+        p for (p,) in query(clean_db, "select path from source_paths where status = 'present'")
+    }
+    assert loaded == {str(p) for p in paths}  # none missed
+    assert query(clean_db, "select count(*) from documents")[0][0] == FILES
+    claims = query(
+        clean_db, "select count(distinct run), count(*) from file_claims where done_at is not null"
+    )
+    assert claims[0][1] == FILES and claims[0][0] >= 2
+    submitted = [
+        (tmp_path / f"{n}.log").read_text(errors="replace").count("Submitting flow run")
+        for n in ("w1", "w2")
+    ]
+    print(f"\nflow runs per worker: {submitted}; files per run: {sorted(processed.values())}")
