@@ -127,8 +127,7 @@ def test_two_workers_drain_one_inbox_with_no_file_twice_and_none_missed(
         clean_db, "select count(distinct run), count(*) from file_claims where done_at is not null"
     )
     assert claims[0][1] == FILES and claims[0][0] >= 2
-    submitted = [
-        (tmp_path / f"{n}.log").read_text(errors="replace").count("Submitting flow run")
-        for n in ("w1", "w2")
-    ]
-    print(f"\nflow runs per worker: {submitted}; files per run: {sorted(processed.values())}")
+    logs = [(tmp_path / f"{n}.log").read_text(errors="replace") for n in ("w1", "w2")]
+    per_worker = [log.count("submitting flow run") for log in logs]
+    assert sum(per_worker) == RUNS and all(per_worker), per_worker  # both workers took runs
+    print(f"\nflow runs per worker: {per_worker}; files per run: {sorted(processed.values())}")
