@@ -37,9 +37,9 @@ _LIMITS = Limits()
 def _init_worker(known: frozenset[str], limits: Limits) -> None:
     global _KNOWN, _LIMITS
     _KNOWN, _LIMITS = known, limits
-    from huibao.text.tokens import tokenizer
+    from huibao.text.tokens import warm_up
 
-    tokenizer().initialize()
+    warm_up()
 
 
 def process_file(

@@ -75,18 +75,28 @@ def pg_url(embedded_pg) -> str:
     return url
 
 
-@pytest.fixture
-def clean_db(pg_url):
-    """An empty database (all rows removed) for tests that count what they load."""
+KEEP = ("alembic_version", "instance", "topics", "indicator_types")
+
+
+def empty_database(url: str) -> None:
+    """Remove every row huibao wrote (the schema, identity and taxonomies stay)."""
     import psycopg
 
     from huibao.db.load import conninfo
 
-    with psycopg.connect(conninfo(pg_url), autocommit=True) as conn:
-        conn.execute(
-            "truncate sources, source_paths, ingest_runs, term_idf, keyword_state "
-            "restart identity cascade"
-        )
+    with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute("select tablename from pg_tables where schemaname = 'public'")
+            if r[0] not in KEEP
+        ]
+        conn.execute(f"truncate {', '.join(tables)} restart identity cascade")
+
+
+@pytest.fixture
+def clean_db(pg_url):
+    """An empty database for tests that count what they load."""
+    empty_database(pg_url)
     return pg_url
 
 
@@ -111,19 +121,13 @@ def query(url: str, sql: str, params=()):
 @pytest.fixture(scope="session")
 def published_site(pg_url, prefect_server, shared_corpus, tmp_path_factory):
     """Shared corpus + samples + a report with markup in it, ingested and published."""
-    import psycopg
 
     from huibao.db.engine import reader_url
-    from huibao.db.load import conninfo
     from huibao.flows.ingest import ingest
     from huibao.publish.publish import publish
     from huibao.publish.serve import make_datasette
 
-    with psycopg.connect(conninfo(pg_url), autocommit=True) as conn:
-        conn.execute(
-            "truncate sources, source_paths, ingest_runs, term_idf, keyword_state "
-            "restart identity cascade"
-        )
+    empty_database(pg_url)
     inbox = tmp_path_factory.mktemp("inbox")
     for path in [*shared_corpus.glob("*.txt"), *SAMPLES.iterdir()]:
         shutil.copy(path, inbox / path.name)

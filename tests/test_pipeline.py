@@ -17,16 +17,10 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def ingested(pg_url, prefect_server, shared_corpus, tmp_path_factory):
     """The shared corpus ingested once by the real flow (two parser processes)."""
-    import psycopg
-
-    from huibao.db.load import conninfo
+    from conftest import empty_database
     from huibao.flows.ingest import ingest
 
-    with psycopg.connect(conninfo(pg_url), autocommit=True) as conn:
-        conn.execute(
-            "truncate sources, source_paths, ingest_runs, term_idf, keyword_state "
-            "restart identity cascade"
-        )
+    empty_database(pg_url)
     corpus = tmp_path_factory.mktemp("corpus")
     for path in shared_corpus.glob("*.txt"):
         shutil.copy(path, corpus / path.name)

@@ -17,8 +17,11 @@ TEXT_CORE_VERSION = "1"
 
 
 def pipeline_version() -> str:
-    """Changes whenever the text core or its rules change; stored with every document."""
-    return f"{TEXT_CORE_VERSION}+{rules_fingerprint()}"
+    """Changes whenever the text core, its rules or the segmenter change; stored with every
+    document, so that the next run parses everything again."""
+    from .tokens import segmenter_name
+
+    return f"{TEXT_CORE_VERSION}+{rules_fingerprint()}+{segmenter_name()}"
 
 
 __all__ = [

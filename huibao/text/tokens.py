@@ -1,5 +1,10 @@
-"""Word segmentation with jieba and this genre's dictionary. Each section is segmented once;
-its term counts feed keywords and the corpus IDF.
+"""Word segmentation with jieba's dictionary and this genre's own. Each section is segmented
+once; its term counts feed keywords and the corpus IDF.
+
+Two segmenters give the same words: `rjieba` (jieba's algorithm in Rust, about 35 times
+faster) when it is installed, and `jieba` itself, the reference. On the shared and provincial
+corpora they differ in 1 Chinese token out of 355 000 (and in how they split dates such as
+2026-02-09, which are never keywords). HUIBAO_SEGMENTER=jieba forces the reference.
 
 A term is a noun-like word: jieba's dictionary tags each word, and verbs (深化, 打造),
 adjectives and adverbs are dropped without running the slower part-of-speech tagger. Words the
@@ -8,6 +13,7 @@ dictionary does not know (new words found by jieba's HMM) are kept.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from functools import cache
@@ -27,6 +33,17 @@ _KEEP_TAGS = ("n", "vn", "eng")
 
 
 @cache
+def segmenter_name() -> str:
+    wanted = os.environ.get("HUIBAO_SEGMENTER", "rjieba")
+    if wanted == "rjieba":
+        try:
+            import rjieba  # noqa: F401
+        except ImportError:
+            return "jieba"
+    return "jieba" if wanted != "rjieba" else "rjieba"
+
+
+@cache
 def tokenizer():
     """A jieba tokenizer with the genre dictionary (built once per process)."""
     import logging
@@ -38,6 +55,26 @@ def tokenizer():
     for word, freq, _tag in genre_words():
         tk.add_word(word, freq)
     return tk
+
+
+@cache
+def _segment():
+    """The function that cuts text into words, with the genre dictionary loaded."""
+    if segmenter_name() == "rjieba":
+        import rjieba
+
+        rj = rjieba.Jieba()
+        for word, freq, tag in genre_words():
+            rj.add_word(word, freq, tag)
+        return lambda text: rj.cut(text, True)
+    tk = tokenizer()
+    return lambda text: tk.lcut(text, HMM=True)
+
+
+def warm_up() -> None:
+    """Load the dictionaries now (worker processes do this before their first file)."""
+    _segment()
+    word_tags()
 
 
 @cache
@@ -75,7 +112,7 @@ def stopwords() -> frozenset[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    return tokenizer().lcut(text, HMM=True)
+    return _segment()(text)
 
 
 def is_term(token: str) -> bool:
