@@ -20,6 +20,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.concurrency.sync import concurrency
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from huibao.config import Settings
 from huibao.db import keywords, load
@@ -63,7 +64,7 @@ def migrate(url: str) -> str:
 @task(cache_policy=NONE, timeout_seconds=3600, **DB_RETRIES)
 def refresh_keywords(url: str) -> dict:
     """Recompute the corpus IDF and the keywords that depend on it."""
-    with concurrency(DB_WRITES, occupy=1), load.connect(url) as conn:
+    with load.connect(url) as conn:
         result = keywords.refresh(conn)
     return {"sections": result.sections, "documents": result.documents, "full": result.full}
 
@@ -104,7 +105,7 @@ def load_outcomes(
     """Load a batch; each source in its own transaction. Database outages raise (and the task
     is retried); a source the database refuses is recorded as rejected."""
     counts: Counter = Counter()
-    with concurrency(DB_WRITES, occupy=1), load.connect(url) as conn:
+    with load.connect(url) as conn:
         for o in outcomes:
             kind = "files_changed" if o.stat.path in changed else "files_new"
             if o.known:
@@ -134,7 +135,7 @@ def load_outcomes(
 
 @task(cache_policy=NONE, **DB_RETRIES)
 def record_unreadable(url: str, items: list[Unreadable]) -> int:
-    with concurrency(DB_WRITES, occupy=1), load.connect(url) as conn:
+    with load.connect(url) as conn:
         for item in items:
             load.record_rejection(conn, FileStat(item.path, 0, 0), None, item.reason)
     return len(items)
@@ -142,7 +143,7 @@ def record_unreadable(url: str, items: list[Unreadable]) -> int:
 
 @task(cache_policy=NONE, **DB_RETRIES)
 def mark_gone(url: str, paths: list[str]) -> int:
-    with concurrency(DB_WRITES, occupy=1), load.connect(url) as conn:
+    with load.connect(url) as conn:
         return load.mark_gone(conn, paths)
 
 
@@ -154,7 +155,6 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     started = time.perf_counter()
     url = database_url(settings)
     migrate(url)
-    _ensure_db_writes_limit()
     version = pipeline_version()
     run = str(flow_run.id) if flow_run.id else f"local-{uuid.uuid4()}"
     run_started = load.now()
@@ -162,37 +162,28 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         run_id = load.start_run(conn, run)
 
     stats, unreadable = discover_files(paths)
-    plan = plan_files(url, paths, stats, version)
+    plan = plan_files(url, paths, quote(stats), version)
     counts: Counter = Counter(files_seen=len(stats) + len(unreadable))
     counts["files_unchanged"] = len(plan.unchanged)
     rejected: list[tuple[str, str]] = []
     status, message = "completed", None
     try:
-        if unreadable:
-            counts["files_rejected"] += record_unreadable(url, unreadable)
-            rejected += [(u.path, u.reason) for u in unreadable]
-        workers = workers or settings.workers
-        bar = _progress(len(plan.todo)) if progress else None
-        batch: list[Outcome] = []
-        claimer = load.Claimer(url, run, run_started)
-        claimed = _claimed(claimer, plan.todo, counts)
-        for outcome in parse_files(claimed, workers, plan.known_hashes, settings.limits):
-            if outcome.rejected:
-                rejected.append((outcome.stat.path, outcome.rejected))
-            batch.append(outcome)
-            if bar:
-                bar.advance()
-            if len(batch) >= BATCH:
-                counts.update(load_outcomes(url, batch, version, plan.changed_paths, run))
-                batch = []
-        if batch:
-            counts.update(load_outcomes(url, batch, version, plan.changed_paths, run))
-        claimer.close()
-        if bar:
-            bar.stop()
-        counts["files_gone"] = mark_gone(url, plan.gone)
-        if counts["documents_loaded"] or counts["files_gone"]:
-            refresh_keywords(url)
+        if plan.todo or unreadable or plan.gone:
+            # A run that writes holds one slot of the database writers' limit while it does.
+            _ensure_db_writes_limit()
+            with concurrency(DB_WRITES, occupy=1):
+                _write(
+                    url,
+                    plan,
+                    unreadable,
+                    version,
+                    run,
+                    run_started,
+                    workers,
+                    progress,
+                    counts,
+                    rejected,
+                )
     except BaseException as exc:
         status, message = "failed", f"{type(exc).__name__}: {exc}"
         raise
@@ -213,6 +204,37 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         run=run,
         rejected=rejected,
     )
+
+
+def _write(url, plan, unreadable, version, run, run_started, workers, progress, counts, rejected):
+    """Record unreadable files, parse and load the files to do, mark the gone ones."""
+    settings = Settings.from_env()
+    if unreadable:
+        counts["files_rejected"] += record_unreadable(url, quote(unreadable))
+        rejected += [(u.path, u.reason) for u in unreadable]
+    bar = _progress(len(plan.todo)) if progress else None
+    batch: list[Outcome] = []
+    with load.Claimer(url, run, run_started) as claimer:
+        claimed = _claimed(claimer, plan.todo, counts)
+        for outcome in parse_files(
+            claimed, workers or settings.workers, plan.known_hashes, settings.limits
+        ):
+            if outcome.rejected:
+                rejected.append((outcome.stat.path, outcome.rejected))
+            batch.append(outcome)
+            if bar:
+                bar.advance()
+            if len(batch) >= BATCH:
+                counts.update(load_outcomes(url, quote(batch), version, plan.changed_paths, run))
+                batch = []
+        if batch:
+            counts.update(load_outcomes(url, quote(batch), version, plan.changed_paths, run))
+    if bar:
+        bar.stop()
+    if plan.gone:
+        counts["files_gone"] = mark_gone(url, plan.gone)
+    if counts["documents_loaded"] or counts["files_gone"]:
+        refresh_keywords(url)
 
 
 def _ensure_db_writes_limit() -> None:

@@ -234,6 +234,23 @@ class TestOffsets:
                     assert doc.text[s.marker_start : s.start].strip() == s.marker.strip()
                     assert s.start <= s.body_start <= s.body_end <= s.end
 
+    def test_every_character_after_the_title_belongs_to_one_section(self, shared_corpus):
+        """Own texts (heading + body) and markers of the sections tile the document: nothing
+        is lost and nothing is counted twice."""
+        from huibao.text import parse_path
+
+        for path in shared_corpus.glob("*.txt"):
+            for doc in parse_path(path, keywords=False).documents:
+                owner = [0] * len(doc.text)
+                for s in doc.sections:
+                    for i in range(s.marker_start, s.body_end):
+                        owner[i] += 1
+                first = min(s.marker_start for s in doc.sections)
+                for i in range(first, len(doc.text)):
+                    assert owner[i] <= 1, (path.name, doc.text[i - 10 : i + 10])
+                    if owner[i] == 0:
+                        assert doc.text[i] in "\n \t", (path.name, doc.text[i - 10 : i + 10])
+
     def test_sections_are_in_document_order_with_parents_before_children(self):
         doc = parse_text("一、甲\n（一）乙。正文。\n（二）丙。正文。\n二、丁\n正文。").documents[0]
         starts = [s.marker_start for s in doc.sections]

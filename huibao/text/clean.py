@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from .headings import heading_span, is_complete, line_marker
 from .limits import Limits
@@ -204,10 +205,21 @@ def _is_cjk(ch: str) -> bool:
 _PAREN = re.compile(r"\(([^()\n]{1,40})\)")
 
 
+# Every character some rule below may change; a line without any is skipped at C speed.
+_CANDIDATES = re.compile(
+    "["
+    + re.escape("".join(_FULLWIDTH_ASCII) + "".join(_SPACES) + "".join(_INVISIBLE))
+    + re.escape("．,;:?!()")
+    + "\x00-\x08\x0a-\x1f"
+    + "]"
+)
+
+
 def _char_edits(body: str) -> Iterator[tuple[int, str, str]]:
     """(index, replacement, rule) for single characters of a line."""
     seen: set[int] = set()
-    for i, ch in enumerate(body):
+    for m in _CANDIDATES.finditer(body):
+        i, ch = m.start(), m.group(0)
         if ch in _INVISIBLE or (ord(ch) < 32 and ch != "\t"):
             yield i, "", "control"
             seen.add(i)
@@ -259,13 +271,19 @@ def _marker_dot(body: str, i: int) -> bool:
 
 def _censor_edits(body: str, seen: set[int]) -> Iterator[tuple[int, str, str]]:
     rules = censor_rules()
-    for i, ch in enumerate(body):
-        if ch not in rules or i in seen:
+    for m in _censor_letters().finditer(body):
+        i, ch = m.start(), m.group(0)
+        if i in seen:
             continue
         restored, words = rules[ch]
         if not _isolated_letter(body, i) or not _forms_word(body, i, ch, restored, words):
             continue
         yield i, restored, "censor"
+
+
+@cache
+def _censor_letters() -> re.Pattern:
+    return re.compile("[" + re.escape("".join(censor_rules())) + "]")
 
 
 def _isolated_letter(body: str, i: int) -> bool:

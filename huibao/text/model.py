@@ -64,8 +64,7 @@ class Section:
     role: str | None = None
     topics: list[str] = field(default_factory=list)
     topic_evidence: dict[str, list[str]] = field(default_factory=dict)
-    terms: Counter = field(default_factory=Counter)  # segmented own text, for keywords/search
-    keywords: list[tuple[str, float]] = field(default_factory=list)
+    terms: Counter = field(default_factory=Counter)  # segmented own text, for keywords
     slogans: Counter = field(default_factory=Counter)
     indicators: list = field(default_factory=list)  # IndicatorMention, offsets in the document
     role_split: int | None = None  # in a problems-and-plans section: where the plans begin
@@ -90,7 +89,6 @@ class Document:
     masks: list[Mask] = field(default_factory=list)
     figure_count: int = 0  # unmasked numbers in figure positions, for the masked ratio
     glossary: list[tuple[str, str]] = field(default_factory=list)
-    keywords: list[tuple[str, float]] = field(default_factory=list)
 
     @property
     def masked_count(self) -> int:

@@ -11,7 +11,7 @@ from .masks import count_figures, find_masks
 from .model import Document
 from .read import SourceText, read_bytes, read_path
 from .split import split
-from .tag import tag_document
+from .tag import document_keywords, tag_document
 
 
 @dataclass(slots=True)
@@ -87,7 +87,7 @@ def to_json(parsed: ParsedSource, *, with_text: bool = False) -> dict:
             "char_count": len(doc.text),
             "masked_count": doc.masked_count,
             "masked_ratio": doc.masked_ratio,
-            "keywords": [term for term, _ in doc.keywords],
+            "keywords": [term for term, _ in document_keywords(doc)],
             "sections": [
                 {
                     "level": s.level,

@@ -80,3 +80,23 @@ def rules_fingerprint() -> str:
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
+
+
+def trie_pattern(words) -> re.Pattern:
+    """A regex matching any of `words`, longest first, built as a trie (`招(?:商(?:引资)?)`):
+    Python's regex engine walks it far faster than a flat alternation of hundreds of words."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(render(trie))

@@ -464,42 +464,43 @@ class _TreeBuilder:
             s.body_start = min(s.body_start, s.body_end)
 
     def _add_inline_points(self, sections: list[Section]) -> None:
-        """Points `一是…二是…` inside the paragraphs of a section's own text."""
+        """Points `一是…二是…` inside the paragraphs of a section's own text. Each point runs to
+        the next point, the last one to the end of the section's own text, so that paragraphs
+        after the points stay in a section."""
         text = self.doc.text
         added: list[Section] = []
         for s in sections:
             if s.kind not in ("heading", "point") or s.level == 0:
                 continue
+            own_end = s.body_end
+            found = []
             pos = s.body_start
-            while pos < s.body_end:
-                nl = text.find("\n", pos, s.body_end)
-                para_end = s.body_end if nl == -1 else nl
-                points = inline_points(text, pos, para_end)
-                for n, p in enumerate(points):
-                    stop = (
-                        points[n + 1].end - len(points[n + 1].text)
-                        if n + 1 < len(points)
-                        else para_end
-                    )
-                    head_end = _point_heading_end(text, p.end, stop)
-                    end = _rstrip_at(text, p.end, stop)
-                    added.append(
-                        Section(
-                            level=max(3, s.level + 1),
-                            marker=p.text,
-                            heading=text[p.end : head_end].strip(),
-                            start=p.end,
-                            end=end,
-                            body_start=min(head_end + 1, end),
-                            body_end=end,
-                            kind="point",
-                        )
-                    )
-                if points:
-                    first_marker = points[0].end - len(points[0].text)
-                    if s.body_start <= first_marker < s.body_end:
-                        s.body_end = _rstrip_at(text, s.body_start, first_marker)
+            while pos < own_end:
+                nl = text.find("\n", pos, own_end)
+                para_end = own_end if nl == -1 else nl
+                found += [(p, para_end) for p in inline_points(text, pos, para_end)]
                 pos = para_end + 1
+            if not found:
+                continue
+            for n, (p, para_end) in enumerate(found):
+                nxt = found[n + 1][0] if n + 1 < len(found) else None
+                stop = nxt.end - len(nxt.text) if nxt else own_end
+                head_end = _point_heading_end(text, p.end, min(stop, para_end))
+                end = _rstrip_at(text, p.end, stop)
+                added.append(
+                    Section(
+                        level=max(3, s.level + 1),
+                        marker=p.text,
+                        heading=text[p.end : head_end].strip(),
+                        start=p.end,
+                        end=end,
+                        body_start=min(head_end + 1, end),
+                        body_end=end,
+                        kind="point",
+                    )
+                )
+            first_marker = found[0][0].end - len(found[0][0].text)
+            s.body_end = _rstrip_at(text, s.body_start, first_marker)
         if added:
             sections.extend(added)
             sections.sort(key=lambda x: (x.marker_start, x.level))

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from .indicators import find_indicators
-from .keywords import top_keywords
 from .meta import document_meta
 from .model import Document
 from .roles import assign_roles
 from .slogans import find_slogans, numbered_formulas
 from .tokens import term_counts
-from .topics import section_topics
+from .topics import term_hits, topics_from_hits
 
 
 def tag_document(doc: Document, keywords: bool = True) -> None:
     """Fill in metadata, roles and topics; with `keywords`, also segment every section once
-    (jieba) and rank keywords with the default IDF."""
+    and keep its term counts (ranked into keywords by `document_keywords` or, in the
+    database, with the corpus IDF)."""
     meta = document_meta(doc.title, doc.text)
     doc.year, doc.period, doc.admin_level = meta.year, meta.period, meta.admin_level
     doc.org, doc.kind = meta.org, meta.kind
     assign_roles(doc)
     formulas = numbered_formulas(doc.text)
+    _assign_topics(doc)
     for s in doc.sections:
         own = doc.text[s.start : s.body_end]
         s.slogans = find_slogans(own, formulas)
@@ -29,18 +28,39 @@ def tag_document(doc: Document, keywords: bool = True) -> None:
             m.__class__(**{**_fields(m), "start": m.start + s.start, "end": m.end + s.start})
             for m in find_indicators(own)
         ]
-        if s.kind in ("closing", "glossary"):
-            continue
-        topics, evidence = section_topics(s.heading, doc.text[s.body_start : s.end])
-        s.topics, s.topic_evidence = topics, evidence
     if keywords:
-        total: Counter = Counter()
         for s in doc.sections:
             s.terms = term_counts(doc.text[s.start : s.body_end])
-            s.keywords = top_keywords(s.terms)
-            total.update(s.terms)
-        doc.keywords = top_keywords(total, k=20)
 
 
 def _fields(obj) -> dict:
     return {name: getattr(obj, name) for name in obj.__slots__}
+
+
+def _assign_topics(doc: Document) -> None:
+    """Topics of every section over its whole span (children included). Each piece of text is
+    scanned once: a section's span is its own text plus its children's spans."""
+    sections = doc.sections
+    heading_hits = [term_hits(s.heading) for s in sections]
+    span_hits = [term_hits(doc.text[s.body_start : s.body_end]) for s in sections]
+    span_size = [s.end - s.body_start for s in sections]
+    for i in range(len(sections) - 1, -1, -1):  # children come after their parent
+        parent = sections[i].parent
+        if parent is not None:
+            span_hits[parent].update(heading_hits[i])
+            span_hits[parent].update(span_hits[i])
+    for s, head, body, size in zip(sections, heading_hits, span_hits, span_size, strict=True):
+        if s.kind not in ("closing", "glossary"):
+            s.topics, s.topic_evidence = topics_from_hits(head, body, len(s.heading) + size)
+
+
+def document_keywords(doc: Document, k: int = 20) -> list[tuple[str, float]]:
+    """A document's keywords from its sections' terms, with the default IDF (no corpus)."""
+    from collections import Counter
+
+    from .keywords import top_keywords
+
+    total: Counter = Counter()
+    for s in doc.sections:
+        total.update(s.terms)
+    return top_keywords(total, k=k)

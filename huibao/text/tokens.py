@@ -118,6 +118,18 @@ def tokenize(text: str) -> list[str]:
 def is_term(token: str) -> bool:
     """A token that can be a keyword: a noun-like word of two or more characters, not a stop
     word, not a number and not a mask such as `xx` or `**`."""
+    known = _TERM_CACHE.get(token)
+    if known is None:
+        known = _is_term(token)
+        if len(_TERM_CACHE) < 500_000:
+            _TERM_CACHE[token] = known
+    return known
+
+
+_TERM_CACHE: dict[str, bool] = {}  # the vocabulary of a corpus repeats: decide each word once
+
+
+def _is_term(token: str) -> bool:
     if not _WORDLIKE.match(token) or token in stopwords():
         return False
     if is_mask_token(token) or token.lower().startswith("xx") or _UNIT.match(token):

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-from .rules import load_yaml
+from .rules import load_yaml, trie_pattern
 
 HEADING_WEIGHT = 3.0
 MIN_SCORE = 3.0
@@ -39,13 +39,12 @@ def _matcher() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     for key, spec in load_yaml("topics.yaml").items():
         for term in spec["terms"]:
             owners[term].append(key)
-    terms = sorted(owners, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, terms))), {t: tuple(o) for t, o in owners.items()}
+    return trie_pattern(owners), {t: tuple(o) for t, o in owners.items()}
 
 
 def term_hits(text: str) -> Counter:
     pattern, _ = _matcher()
-    return Counter(m.group(0) for m in pattern.finditer(text))
+    return Counter(pattern.findall(text))
 
 
 def _weight(term: str) -> float:
@@ -54,10 +53,17 @@ def _weight(term: str) -> float:
 
 def section_topics(heading: str, body: str) -> tuple[list[str], dict[str, list[str]]]:
     """(topics, evidence) for a section: topic keys best first, and the terms behind each."""
+    return topics_from_hits(term_hits(heading), term_hits(body), len(heading) + len(body))
+
+
+def topics_from_hits(
+    heading_hits: Counter, body_hits: Counter, size: int
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Like `section_topics`, from term counts already made (`size`: characters of text)."""
     _, owners = _matcher()
     scores: Counter = Counter()
     evidence: dict[str, Counter] = defaultdict(Counter)
-    for hits, factor in ((term_hits(heading), HEADING_WEIGHT), (term_hits(body), 1.0)):
+    for hits, factor in ((heading_hits, HEADING_WEIGHT), (body_hits, 1.0)):
         for term, n in hits.items():
             for topic in owners[term]:
                 scores[topic] += n * factor * _weight(term)
