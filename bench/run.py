@@ -123,7 +123,7 @@ def step_parse(path: Path, workers: int) -> dict:
     chars = sections = 0
     for outcome in parse_files(stats, workers, frozenset(), Limits()):
         if outcome.parsed:
-            chars += len(outcome.parsed.source.text)
+            chars += outcome.parsed.raw_chars
             sections += sum(len(d.sections) for d in outcome.parsed.documents)
     seconds = time.perf_counter() - started
     return {

@@ -52,22 +52,27 @@ def build(path: Path, base: list[tuple[str, str]], n: int) -> float:
     db = sqlite3.connect(path)
     db.execute("pragma journal_mode = off")
     db.execute("pragma synchronous = off")
-    db.execute("create table sections (id integer primary key, heading text, body text)")
+    db.execute(
+        "create table sections (id integer primary key, document_id integer, heading text, body text)"
+    )
     db.execute(f"create virtual table sections_fts using fts5({FTS_OPTIONS})")
     db.execute("insert into sections_fts(sections_fts, rank) values ('automerge', 0)")
     started = time.perf_counter()
     batch = []
     for i in range(1, n + 1):
         heading, body = base[(i - 1) % len(base)]
-        batch.append((i, heading, body))
+        batch.append((i, i // 20, heading, body))
         if len(batch) == 5000 or i == n:
-            db.executemany("insert into sections values (?, ?, ?)", batch)
+            db.executemany("insert into sections values (?, ?, ?, ?)", batch)
             db.executemany(
                 "insert into sections_fts(rowid, text) values (?, ?)",
-                ((k, index_text(h + "\n" + b)) for k, h, b in batch),
+                ((k, index_text(h + "\n" + b)) for k, _, h, b in batch),
             )
             batch = []
     db.execute("insert into sections_fts(sections_fts) values ('optimize')")
+    from huibao.publish.site import SEARCH_INDEXES
+
+    db.execute(SEARCH_INDEXES[0])  # as in a published file
     db.commit()
     db.close()
     return time.perf_counter() - started
@@ -88,18 +93,26 @@ async def measure(path: Path, queries: list[str], like_check: bool) -> dict:
         immutables=[str(path)], metadata=metadata(), settings={"sql_time_limit_ms": 20000}
     )
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    latencies, tp, fp, fn = [], 0, 0, 0
+    latencies, warm, tp, fp, fn = [], [], 0, 0, 0
     per_query = {}
+    await ds.client.get("/bench/sections.json?_size=1")  # open the database
     for q in queries:
         url = f"/bench/sections.json?_search={quote(q)}&_shape=objects&_col=id&_size=50"
-        await ds.client.get(url)  # warm the page cache for this query once
         started = time.perf_counter()
-        r = await ds.client.get(url)
+        r = await ds.client.get(url)  # the first time anyone asks this
         elapsed = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        await ds.client.get(url)  # asked again (the row count is cached)
+        again = (time.perf_counter() - started) * 1000
         assert r.status_code == 200, r.text[:300]
         data = r.json()
         latencies.append(elapsed)
-        per_query[q] = {"ms": round(elapsed, 1), "rows": data.get("filtered_table_rows_count")}
+        warm.append(again)
+        per_query[q] = {
+            "ms": round(elapsed, 1),
+            "again_ms": round(again, 1),
+            "rows": data.get("filtered_table_rows_count"),
+        }
         if like_check:
             found = {
                 row[0]
@@ -117,10 +130,13 @@ async def measure(path: Path, queries: list[str], like_check: bool) -> dict:
             }
             tp, fp, fn = tp + len(found & like), fp + len(found - like), fn + len(like - found)
     latencies.sort()
+    warm.sort()
     result = {
         "queries": len(queries),
         "search_p50_ms": round(statistics.median(latencies), 1),
         "search_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "search_again_p50_ms": round(statistics.median(warm), 1),
+        "search_again_p95_ms": round(warm[int(0.95 * (len(warm) - 1))], 1),
         "per_query": per_query,
     }
     if like_check:
@@ -166,6 +182,7 @@ def main() -> int:
         f"sections={result['sections']} queries={result['queries']} "
         f"precision={result.get('precision')} recall={result.get('recall')} "
         f"p50={result['search_p50_ms']} ms p95={result['search_p95_ms']} ms "
+        f"(asked again: p50={result['search_again_p50_ms']} p95={result['search_again_p95_ms']}) "
         f"(index built in {result['index_build_seconds']} s, {result['file_mb']} MB)"
     )
     if args.json:

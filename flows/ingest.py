@@ -7,10 +7,11 @@ linked, not parsed. A file that cannot be read is recorded with its reason and t
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ from huibao.text import pipeline_version
 
 DB_RETRIES = dict(retries=4, retry_delay_seconds=[2, 10, 30, 60])
 BATCH = 32  # parsed sources per load task
+LOADERS = 2  # load tasks at once, each on its own connection
 CLAIM_CHUNK = 8  # files taken at a time when several runs drain one inbox
 DB_WRITES = "huibao-db-writes"  # global concurrency limit on database writers (see docs)
 
@@ -67,6 +69,22 @@ def refresh_keywords(url: str) -> dict:
     with load.connect(url) as conn:
         result = keywords.refresh(conn)
     return {"sections": result.sections, "documents": result.documents, "full": result.full}
+
+
+@task(cache_policy=NONE, timeout_seconds=6 * 3600, **DB_RETRIES)
+def update_search_index(url: str) -> dict:
+    """Index the new sections for Chinese search now, so that the next publish only copies the
+    index (building it is the slowest part of a publish)."""
+    import psycopg
+
+    from huibao.publish.search_index import SearchIndex
+
+    index = SearchIndex(Settings.from_env().home / "search-index.db")
+    try:
+        with psycopg.connect(load.conninfo(url)) as pg:
+            return index.update(pg).added
+    finally:
+        index.close()
 
 
 @task(cache_policy=NONE, **DB_RETRIES)
@@ -207,40 +225,49 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
 
 
 def _write(url, plan, unreadable, version, run, run_started, workers, progress, counts, rejected):
-    """Record unreadable files, parse and load the files to do, mark the gone ones."""
+    """Record unreadable files, parse and load the files to do, mark the gone ones. Batches
+    load in threads (each on its own connection) while the worker processes parse on."""
     settings = Settings.from_env()
     if unreadable:
         counts["files_rejected"] += record_unreadable(url, quote(unreadable))
         rejected += [(u.path, u.reason) for u in unreadable]
     bar = _progress(len(plan.todo)) if progress else None
     batch: list[Outcome] = []
+    loading: deque = deque()
+
+    def load_batch(final: bool = False) -> None:
+        nonlocal batch
+        if batch:
+            future = load_outcomes.submit(url, quote(batch), version, plan.changed_paths, run)
+            loading.append(future)
+            batch = []
+        while loading and (final or len(loading) > LOADERS):
+            counts.update(loading.popleft().result())
+
     with load.Claimer(url, run, run_started) as claimer:
         claimed = _claimed(claimer, plan.todo, counts)
-        for outcome in parse_files(
-            claimed, workers or settings.workers, plan.known_hashes, settings.limits
-        ):
+        workers = workers or settings.workers
+        for outcome in parse_files(claimed, workers, plan.known_hashes, settings.limits):
             if outcome.rejected:
                 rejected.append((outcome.stat.path, outcome.rejected))
             batch.append(outcome)
             if bar:
                 bar.advance()
             if len(batch) >= BATCH:
-                counts.update(load_outcomes(url, quote(batch), version, plan.changed_paths, run))
-                batch = []
-        if batch:
-            counts.update(load_outcomes(url, quote(batch), version, plan.changed_paths, run))
+                load_batch()
+        load_batch(final=True)
     if bar:
         bar.stop()
     if plan.gone:
         counts["files_gone"] = mark_gone(url, plan.gone)
     if counts["documents_loaded"] or counts["files_gone"]:
         refresh_keywords(url)
+        if os.environ.get("HUIBAO_SEARCH_INDEX_ON_INGEST", "1") != "0":
+            update_search_index(url)
 
 
 def _ensure_db_writes_limit() -> None:
     """The loaders share a global concurrency limit; create it on first use."""
-    import os
-
     from huibao.prefect_server import ensure_db_writes_limit
 
     try:

@@ -79,7 +79,7 @@ def process_file(
         return Outcome(
             stat, digest, rejected=f"internal error while parsing: {type(exc).__name__}: {exc}"
         )
-    return Outcome(stat, digest, parsed, encoding=source.encoding, format=source.format)
+    return Outcome(stat, digest, parsed.slim(), encoding=source.encoding, format=source.format)
 
 
 def parse_files(

@@ -44,10 +44,11 @@ def make_inbox(folder: Path) -> list[Path]:
     paths = []
     for i in range(FILES):
         path = folder / f"report-{i:02d}.txt"
-        # long enough (about 30 000 characters) that parsing one file takes a noticeable time
+        # long enough (about 120 000 characters) that one run cannot drain the inbox before the
+        # others start, however fast parsing gets
         body = (
             f"签约项目{i + 1}个，总投资{i * 3 + 5}亿元，新建高标准农田，推进乡村振兴和营商环境优化。"
-            * 600
+            * 2400
         )
         path.write_text(
             f"第{i}号单位2024年上半年工作总结\n今年以来，我局扎实推进各项工作，取得明显成效。\n"

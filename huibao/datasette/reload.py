@@ -13,6 +13,7 @@ import asyncio
 import os
 import threading
 import time
+from collections import OrderedDict
 
 from datasette.database import Database
 
@@ -25,6 +26,41 @@ class ReloadingDatabase(Database):
         super().__init__(ds, path=path, is_mutable=False)
         self.generation = generation
         self.stamp = _stamp(path)
+        self._counts: OrderedDict = OrderedDict()
+
+    async def execute(
+        self,
+        sql,
+        params=None,
+        truncate=False,
+        custom_time_limit=None,
+        page_size=None,
+        log_sql_errors=True,
+    ):
+        """Counts of an immutable file never change: `select count(*) …` results (the row
+        count under every table page, which for a search over a million sections costs more than
+        the page itself) are kept for this file's lifetime, 2000 at most."""
+        cacheable = sql.lstrip().lower().startswith("select count(*)")
+        if cacheable:
+            key = (
+                sql,
+                tuple(sorted((params or {}).items()))
+                if isinstance(params, dict)
+                else tuple(params or ()),
+            )
+            hit = self._counts.get(key)
+            if hit is not None:
+                self._counts.move_to_end(key)
+                return hit
+        result = await super().execute(
+            sql, params, truncate=truncate, custom_time_limit=custom_time_limit,
+            page_size=page_size, log_sql_errors=log_sql_errors,
+        )  # fmt: skip
+        if cacheable:
+            self._counts[key] = result
+            if len(self._counts) > 2000:
+                self._counts.popitem(last=False)
+        return result
 
     async def execute_fn(self, fn):
         if self.ds.executor is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-SECTION_TOP = 10
+SECTION_TOP = 5
 DOCUMENT_TOP = 20
 FULL_REFRESH_GROWTH = 0.10
 
@@ -74,6 +74,7 @@ def refresh(conn: psycopg.Connection, force_full: bool = False) -> RefreshResult
     """Recompute the IDF and the keywords that need it, in one transaction."""
     with conn.transaction():
         conn.execute("lock table term_idf in exclusive mode")  # one refresher at a time
+        conn.execute("set local work_mem = '256MB'")  # the rankings sort millions of terms
         n = conn.execute("select count(*) from sections").fetchone()[0]
         state = conn.execute("select idf_sections from keyword_state where id = 1").fetchone()
         full = force_full or state is None or n >= (state[0] or 0) * (1 + FULL_REFRESH_GROWTH) + 1

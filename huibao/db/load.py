@@ -197,7 +197,7 @@ def load_source(
     src = parsed.source
     status = "partial" if parsed.warnings else "loaded"
     error = "; ".join(parsed.warnings) or None
-    preface = parsed.cleaned.text[: parsed.documents[0].start] if parsed.documents else ""
+    preface = parsed.preface
     with conn.transaction():
         row = conn.execute(
             """

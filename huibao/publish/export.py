@@ -7,19 +7,22 @@ publish that fails half-way leaves the previous file serving.
 
 from __future__ import annotations
 
-import json
 import os
+import queue
 import sqlite3
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import psycopg
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
+    DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -101,22 +104,63 @@ def sqlite_tables() -> list[Table]:
     return out
 
 
-def _convert(value):
-    if isinstance(value, list):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
+# How each Postgres type leaves the database: arrays as JSON text and times as ISO-8601 text
+# are made by Postgres itself, so rows reach SQLite without a Python step per value.
+def _select(name: str) -> tuple[str, list[str]]:
+    """SELECT and COPY types for the exported columns of table `name`."""
+    source = SQLModel.metadata.tables[name]
+    exprs, types = [], []
+    for c in source.columns:
+        if (name, c.name) in SKIP_COLUMNS:
+            continue
+        col = f'"{c.name}"'
+        if isinstance(c.type, ARRAY):
+            exprs.append(f"array_to_json({col})::text")
+            types.append("text")
+        elif isinstance(c.type, DateTime):
+            exprs.append(f"to_json({col}) #>> '{{}}'")
+            types.append("text")
+        elif isinstance(c.type, BigInteger):
+            exprs.append(col)
+            types.append("int8")
+        elif isinstance(c.type, Integer):
+            exprs.append(col)
+            types.append("int4")
+        elif isinstance(c.type, Float):
+            exprs.append(col)
+            types.append("float8")
+        elif isinstance(c.type, Boolean):
+            exprs.append(f"{col}::int")
+            types.append("int4")
+        else:
+            exprs.append(col)
+            types.append("text")
+    pk = ", ".join(f'"{c.name}"' for c in source.primary_key.columns)
+    return f"select {', '.join(exprs)} from {name} order by {pk}", types
 
 
-def _rows(pg: psycopg.Connection, table: Table) -> Iterator[tuple]:
-    columns = ", ".join(f'"{c.name}"' for c in table.columns)
-    pk = ", ".join(f'"{c.name}"' for c in table.primary_key.columns)
-    with pg.cursor(name=f"export_{table.name}") as cur:
-        cur.itersize = FETCH
-        cur.execute(f"select {columns} from {table.name} order by {pk}")
-        for row in cur:
-            yield tuple(_convert(v) for v in row)
+_END = object()
+
+
+def _read_tables(reader_url: str, names: list[str], out: queue.Queue) -> None:
+    """Stream every table with binary COPY into `out` as (name, rows) batches, then _END."""
+    try:
+        with psycopg.connect(conninfo(reader_url)) as pg:
+            pg.execute("set transaction isolation level repeatable read, read only")
+            for name in names:
+                sql, types = _select(name)
+                with pg.cursor() as cur, cur.copy(f"copy ({sql}) to stdout (format binary)") as cp:
+                    cp.set_types(types)
+                    batch = []
+                    for row in cp.rows():
+                        batch.append(row)
+                        if len(batch) >= FETCH:
+                            out.put((name, batch))
+                            batch = []
+                    out.put((name, batch))
+        out.put((_END, None))
+    except BaseException as exc:  # hand the failure to the writer
+        out.put((_END, exc))
 
 
 def export(
@@ -138,27 +182,32 @@ def export(
         db.execute("pragma journal_mode = off")
         db.execute("pragma synchronous = off")
         db.execute("pragma foreign_keys = off")
+        db.execute("pragma temp_store = memory")
+        db.execute("pragma cache_size = -262144")  # 256 MB: build indexes without spilling
         dialect = sqlite_dialect.dialect()
-        with psycopg.connect(conninfo(reader_url)) as pg:
-            pg.execute("set transaction isolation level repeatable read, read only")
-            for table in sqlite_tables():
-                db.execute(str(CreateTable(table).compile(dialect=dialect)))
-                placeholders = ", ".join("?" for _ in table.columns)
-                insert = f"insert into [{table.name}] values ({placeholders})"
-                n = 0
-                batch: list[tuple] = []
-                for row in _rows(pg, table):
-                    batch.append(row)
-                    if len(batch) >= FETCH:
-                        db.executemany(insert, batch)
-                        n += len(batch)
-                        batch = []
-                if batch:
-                    db.executemany(insert, batch)
-                    n += len(batch)
-                counts[table.name] = n
-                for index in table.indexes:
-                    db.execute(str(CreateIndex(index).compile(dialect=dialect)))
+        tables = {t.name: t for t in sqlite_tables()}
+        for table in tables.values():
+            db.execute(str(CreateTable(table).compile(dialect=dialect)))
+            counts[table.name] = 0
+        # Postgres is read in a thread while SQLite writes here: the two overlap.
+        batches: queue.Queue = queue.Queue(maxsize=16)
+        reader = threading.Thread(
+            target=_read_tables, args=(reader_url, list(tables), batches), daemon=True
+        )
+        reader.start()
+        while True:
+            name, rows = batches.get()
+            if name is _END:
+                if rows is not None:
+                    raise rows
+                break
+            width = len(tables[name].columns)
+            db.executemany(f"insert into [{name}] values ({', '.join('?' * width)})", rows)
+            counts[name] += len(rows)
+        reader.join()
+        for table in tables.values():
+            for index in table.indexes:
+                db.execute(str(CreateIndex(index).compile(dialect=dialect)))
         if after:
             after(db)
         db.commit()

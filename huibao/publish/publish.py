@@ -38,7 +38,7 @@ def publish(reader_url: str, output: Path, settings: Settings | None = None) -> 
     """Publish the database at `reader_url` (read-only is enough) to the SQLite file `output`."""
     settings = settings or Settings.from_env()
     started = time.perf_counter()
-    index = SearchIndex(settings.home / "search-index.db")
+    index = SearchIndex(settings.home / "search-index.db")  # also updated by each ingest
     try:
         with psycopg.connect(conninfo(reader_url)) as pg:
             update = index.update(pg)
