@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint bench lock clean
+.PHONY: demo test lint bench audit lock clean
 
 demo: $(VENV)/.runtime
 	$(BIN)/huibao demo
@@ -31,6 +31,11 @@ $(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
 	$(PIP) install -r requirements-dev.lock
 	touch $@
 
+# Known vulnerabilities in the pinned dependencies (needs the internet: PyPI's advisory data).
+audit:
+	$(PYTHON) -m venv .audit-venv && .audit-venv/bin/pip install -q pip-audit
+	.audit-venv/bin/pip-audit --no-deps --disable-pip -r requirements.lock -r requirements-dev.lock
+
 # Re-resolve the pins from pyproject.toml into a fresh environment.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
@@ -40,4 +45,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) .huibao
+	rm -rf $(VENV) .huibao .audit-venv

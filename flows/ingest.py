@@ -7,6 +7,7 @@ linked, not parsed. A file that cannot be read is recorded with its reason and t
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -132,7 +133,9 @@ def load_outcomes(
                 counts[kind] += 1
                 continue
             if o.rejected:
-                load.record_rejection(conn, o.stat, o.sha256, o.rejected, o.encoding, o.format)
+                # a transient failure is stored without its mtime, so the next run reads again
+                stat = dataclasses.replace(o.stat, mtime_ns=0) if o.transient else o.stat
+                load.record_rejection(conn, stat, o.sha256, o.rejected, o.encoding, o.format)
                 counts["files_rejected"] += 1
                 continue
             try:
@@ -176,8 +179,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     version = pipeline_version()
     run = str(flow_run.id) if flow_run.id else f"local-{uuid.uuid4()}"
     run_started = load.now()
-    with load.connect(url) as conn:
-        run_id = load.start_run(conn, run)
+    run_id = load.retrying(lambda: _record_start(url, run))
 
     stats, unreadable = discover_files(paths)
     plan = plan_files(url, paths, quote(stats), version)
@@ -208,8 +210,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     finally:
         seconds = time.perf_counter() - started
         counts["seconds"] = round(seconds, 2)
-        with load.connect(url) as conn:
-            load.finish_run(conn, run_id, status, counts, message)
+        load.retrying(lambda: _record_finish(url, run_id, status, counts, message))
         if status == "completed":
             _artifact(counts, rejected, seconds)
     result = {key: counts.get(key, 0) for key in load.RUN_COUNTS}
@@ -222,6 +223,16 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         run=run,
         rejected=rejected,
     )
+
+
+def _record_start(url: str, run: str) -> int:
+    with load.connect(url) as conn:
+        return load.start_run(conn, run)
+
+
+def _record_finish(url: str, run_id: int, status: str, counts: Counter, message: str | None):
+    with load.connect(url) as conn:
+        load.finish_run(conn, run_id, status, counts, message)
 
 
 def _write(url, plan, unreadable, version, run, run_started, workers, progress, counts, rejected):

@@ -77,12 +77,13 @@ def _run_ingest(paths: list[str], workers: int | None, progress: bool) -> dict:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from huibao.db.engine import DatabaseUnavailable
+    from huibao.db.engine import DatabaseUnavailable, check_reachable, database_url
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if len(missing) == len(args.paths):
         return _fail(f"nothing to ingest: {', '.join(missing)} not found")
     try:
+        check_reachable(database_url())
         result = _run_ingest([str(Path(p).absolute()) for p in args.paths], args.workers, True)
     except DatabaseUnavailable as exc:
         return _fail(str(exc))
@@ -117,10 +118,11 @@ def _print_ingest(result: dict) -> None:
 
 
 def _publish(output: str | None) -> int:
-    from huibao.db.engine import database_url, reader_url, upgrade
+    from huibao.db.engine import check_reachable, database_url, reader_url, upgrade
     from huibao.publish.publish import publish
 
     settings = _settings()
+    check_reachable(database_url(settings))
     upgrade(database_url(settings))
     target = Path(output).absolute() if output else settings.publish_path
     result = publish(reader_url(settings), target, settings)

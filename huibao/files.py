@@ -14,9 +14,25 @@ _SKIP_NAMES = {"Thumbs.db", "desktop.ini", ".DS_Store"}
 
 @dataclass(frozen=True, slots=True)
 class FileStat:
-    path: str
+    path: str  # as stored and shown: always valid Unicode (see `display_path`)
     size: int
     mtime_ns: int
+    os_path: str | None = None  # the name to open, when it differs from `path`
+
+    @property
+    def open_path(self) -> str:
+        return self.os_path or self.path
+
+
+def display_path(path: str) -> str:
+    """A file name as text. Names from old Windows zips hold GBK bytes that are not UTF-8;
+    Python keeps them as lone surrogates, which no database or web page accepts, so those
+    bytes are written as `\\xNN` escapes (distinct names stay distinct)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return path
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +47,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> Iterator[FileStat | Unreadab
     for root in paths:
         root = Path(root).absolute()
         if not root.exists() and not root.is_symlink():
-            yield Unreadable(str(root), "no such file or folder")
+            yield Unreadable(display_path(str(root)), "no such file or folder")
             continue
         if root.is_dir():
             yield from _walk(root, seen)
@@ -55,22 +71,23 @@ def _walk(root: Path, seen: set[str]) -> Iterator[FileStat | Unreadable]:
             seen.add(path)
             yield _stat(Path(path))
     for err in errors:
-        yield Unreadable(str(err.filename), f"cannot list folder: {err.strerror}")
+        yield Unreadable(display_path(str(err.filename)), f"cannot list folder: {err.strerror}")
 
 
 def _stat(path: Path) -> FileStat | Unreadable:
     try:
         st = path.stat()  # follows a symlink to a file; a loop raises ELOOP
     except OSError as exc:
-        return Unreadable(str(path), f"cannot open: {exc.strerror or exc}")
+        return Unreadable(display_path(str(path)), f"cannot open: {exc.strerror or exc}")
     if not path.is_file():
-        return Unreadable(str(path), "not a regular file")
-    return FileStat(str(path), st.st_size, st.st_mtime_ns)
+        return Unreadable(display_path(str(path)), "not a regular file")
+    shown = display_path(str(path))
+    return FileStat(shown, st.st_size, st.st_mtime_ns, None if shown == str(path) else str(path))
 
 
 def folders_and_files(paths: Iterable[str | os.PathLike]) -> tuple[list[str], list[str]]:
     folders, files = [], []
     for p in paths:
         p = Path(p).absolute()
-        (folders if p.is_dir() else files).append(str(p))
+        (folders if p.is_dir() else files).append(display_path(str(p)))
     return folders, files

@@ -28,6 +28,7 @@ class Outcome:
     known: bool = False  # content already loaded by this pipeline version
     encoding: str | None = None
     format: str | None = None
+    transient: bool = False  # the reason may go away by itself: read the file again next run
 
 
 _KNOWN: frozenset[str] = frozenset()
@@ -55,21 +56,22 @@ def process_file(
             "limit (raise HUIBAO_MAX_FILE_BYTES to read it)",
         )
     try:
-        with open(stat.path, "rb") as f:
+        with open(stat.open_path, "rb") as f:
             data = f.read(limits.max_file_bytes + 1)
-        after = os.stat(stat.path)
+        after = os.stat(stat.open_path)
     except OSError as exc:
-        return Outcome(stat, rejected=f"cannot read file: {exc.strerror or exc}")
+        return Outcome(stat, rejected=f"cannot read file: {exc.strerror or exc}", transient=True)
     if after.st_size != len(data) or after.st_mtime_ns != stat.mtime_ns:
         return Outcome(
             stat,
             rejected="the file changed while it was being read; it will be read again next run",
+            transient=True,
         )
     digest = sha256_bytes(data)
     if digest in known:
         return Outcome(stat, digest, known=True)
     try:
-        source = read_bytes(data, os.path.basename(stat.path), limits)
+        source = read_bytes(data, os.path.basename(stat.open_path), limits)
         parsed = parse_source(source, limits)
     except Rejected as exc:
         return Outcome(stat, digest, rejected=str(exc))

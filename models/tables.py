@@ -353,7 +353,10 @@ class CleaningEdit(SQLModel, table=True):
         sa_column=Column(Integer, nullable=False),
         description="offset of the replacement in the clean text",
     )
-    before: str = Field(sa_column=_text(nullable=False), description="text before cleaning")
+    before: str = Field(
+        sa_column=_text(nullable=False),
+        description="text before cleaning (a NUL byte is shown as ␀)",
+    )
     after: str = Field(sa_column=_text(nullable=False), description="text after cleaning")
 
 

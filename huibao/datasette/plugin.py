@@ -18,6 +18,7 @@ import json
 import re
 from html import escape
 
+import datasette.handle_exception
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
@@ -26,6 +27,11 @@ from huibao.text.fts import match_expression
 
 from .charts import heatmap_svg, slogan_bars_svg
 from .reload import adopt, reload_if_replaced
+
+# Datasette 0.65.5 prints a rich traceback for every error page; when the error was never
+# raised (a POST to an unknown path) rich itself fails and the 404 becomes a 500. Rich is
+# installed with Prefect, so switch that console print off.
+datasette.handle_exception.rich = None
 
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 SNIPPET_RADIUS = 40

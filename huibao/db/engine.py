@@ -33,6 +33,23 @@ def database_url(settings: Settings | None = None) -> str:
         raise DatabaseUnavailable(f"cannot start the embedded Postgres: {exc}") from exc
 
 
+def check_reachable(url: str, timeout: int = 5) -> None:
+    """Fail at once, in one line, when the database cannot be reached (a run that starts
+    retries outages for minutes; a user at a terminal should not wait for that)."""
+    import psycopg
+
+    from huibao.db.load import conninfo
+
+    try:
+        psycopg.connect(conninfo(url), connect_timeout=timeout).close()
+    except psycopg.OperationalError as exc:
+        where = make_url(url).render_as_string(hide_password=True)
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise DatabaseUnavailable(
+            f"cannot connect to the database {where} ({reason}); nothing was loaded"
+        ) from exc
+
+
 def reader_url(settings: Settings | None = None) -> str:
     """The read-only role's URL: HUIBAO_READER_URL, else the loader's URL with the reader role."""
     settings = settings or Settings.from_env()

@@ -6,9 +6,11 @@ again replaces its rows, and a second path with the same content only adds a pat
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import psycopg
 
@@ -23,6 +25,8 @@ from huibao.models import (
     Slogan,
 )
 from huibao.text import ParsedSource
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +254,10 @@ def _ids(conn, table: str, n: int) -> list[int]:
     return [r[0] for r in rows]
 
 
+def _no_nul(text: str) -> str:
+    return text.replace("\x00", "\u2400") if "\x00" in text else text
+
+
 def _copy(conn, table: str, columns: list[str], rows: Iterable[Sequence]) -> None:
     cols = ", ".join(f'"{c}"' for c in columns)
     with conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
@@ -310,8 +318,9 @@ def _copy_documents(
 
 
 def _copy_edits(conn, source_id: int, parsed: ParsedSource) -> None:
+    # Postgres text cannot hold NUL: a removed NUL is stored as its visible symbol ␀ (U+2400).
     rows = (
-        (source_id, k, e.rule, e.raw_start, e.raw_end, e.clean_start, e.before, e.after)
+        (source_id, k, e.rule, e.raw_start, e.raw_end, e.clean_start, _no_nul(e.before), e.after)
         for k, e in enumerate(parsed.cleaned.edits)
     )
     _copy(conn, "cleaning_edits", _columns(CleaningEdit, skip=("id",)), rows)
@@ -340,6 +349,24 @@ def mark_gone(conn: psycopg.Connection, paths: Iterable[str]) -> int:
     return len(paths)
 
 
+# -- outages -----------------------------------------------------------------------------------
+
+OUTAGE_WAITS = (1, 2, 5, 10, 20, 30, 60)  # seconds between tries while the database is away
+
+
+def retrying(attempt: Callable[[], T], waits: Sequence[float] = OUTAGE_WAITS) -> T:
+    """`attempt()`, tried again after each wait while the database cannot be reached (about
+    two minutes in all); other errors are raised at once."""
+    for wait in (*waits, None):
+        try:
+            return attempt()
+        except psycopg.OperationalError:
+            if wait is None:
+                raise
+            time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
 # -- claims: runs that share an inbox take disjoint files -----------------------------------------
 
 CLAIM_LOCK_SPACE = 48_151  # first key of the advisory locks that show a run is alive
@@ -350,12 +377,21 @@ class Claimer:
     of its own; a claim whose run holds no lock any more (the process died) is free again."""
 
     def __init__(self, url: str, run: str, started: datetime) -> None:
-        self.run, self.started = run, started
-        self.conn = psycopg.connect(conninfo(url), autocommit=True)
-        self.conn.execute("select pg_advisory_lock(%s, hashtext(%s))", (CLAIM_LOCK_SPACE, run))
+        self.url, self.run, self.started = url, run, started
+        self.conn: psycopg.Connection | None = None
+        retrying(self._connect)
+
+    def _connect(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+        conn = psycopg.connect(conninfo(self.url), autocommit=True)
+        conn.execute("select pg_advisory_lock(%s, hashtext(%s))", (CLAIM_LOCK_SPACE, self.run))
+        self.conn = conn
 
     def close(self) -> None:
-        self.conn.close()  # releases the lock
+        if self.conn is not None:
+            self.conn.close()  # releases the lock
 
     def __enter__(self) -> Claimer:
         return self
@@ -372,7 +408,22 @@ class Claimer:
         """
         if not stats:
             return []
-        rows = self.conn.execute(
+
+        def attempt() -> list[tuple]:
+            if self.conn is None or self.conn.closed or self.conn.broken:
+                self._connect()  # after an outage: a new connection, the lock taken again
+            try:
+                return self._insert(stats)
+            except psycopg.OperationalError:
+                self.conn.close()
+                raise
+
+        held = {r[0] for r in retrying(attempt)}
+        return [st for st in stats if st.path in held]
+
+    def _insert(self, stats: Sequence[FileStat]) -> list[tuple]:
+        assert self.conn is not None
+        return self.conn.execute(
             """
             insert into file_claims (path, size, mtime_ns, run, claimed_at)
             select p, s, m, %(run)s, now()
@@ -396,8 +447,6 @@ class Claimer:
                 "mtimes": [st.mtime_ns for st in stats],
             },
         ).fetchall()
-        held = {r[0] for r in rows}
-        return [st for st in stats if st.path in held]
 
 
 def finish_claims(conn: psycopg.Connection, paths: Sequence[str], run: str) -> None:

@@ -163,6 +163,32 @@ def _read_tables(reader_url: str, names: list[str], out: queue.Queue) -> None:
         out.put((_END, exc))
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_abandoned(output: Path) -> None:
+    """Delete the temporary files of publishes that were killed (their process is gone)."""
+    for tmp in output.parent.glob(f".{output.name}.*.tmp"):
+        pid = tmp.name.removeprefix(f".{output.name}.").removesuffix(".tmp")
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def export(
     reader_url: str,
     output: Path,
@@ -174,6 +200,7 @@ def export(
     started = time.perf_counter()
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(output)
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     counts: dict[str, int] = {}
@@ -214,7 +241,9 @@ def export(
         db.execute("pragma journal_mode = delete")
         db.execute("analyze")
         db.close()
+        _fsync(tmp)  # the new file is on disk before its name is, even if the power fails
         os.replace(tmp, output)
+        _fsync(output.parent)
     finally:
         tmp.unlink(missing_ok=True)
     return PublishResult(output, counts, time.perf_counter() - started, output.stat().st_size)

@@ -4,6 +4,7 @@ the metadata Datasette serves with them."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -113,5 +114,7 @@ def write_metadata(path: Path, database: str, published: Path | None = None) -> 
                     table["columns"] = {c: d for c, d in table["columns"].items() if c in present}
         finally:
             db.close()
-    path.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)  # a reader never sees half a file
     return path

@@ -47,6 +47,14 @@ def docx_to_text(data: bytes, limits: Limits) -> tuple[str, list[str]]:
     return "\n".join(lines), []
 
 
+def is_docx(data: bytes) -> bool:
+    """True for a zip package holding a Word document (whatever the file is called)."""
+    try:
+        return "word/document.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
 def _check_zip(data: bytes, limits: Limits) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

@@ -70,10 +70,20 @@ def parse_source(
         doc.masks = list(find_masks(doc.text))
         doc.figure_count = count_figures(doc.text)
         tag_document(doc, keywords=keywords)
-    warnings = list(source.warnings) + result.warnings
+    warnings = [*source.warnings, *_limit_warnings(cleaned, limits), *result.warnings]
     return ParsedSource(
         source, cleaned, result.collection_title, result.documents, warnings, len(source.text)
     )
+
+
+def _limit_warnings(cleaned, limits: Limits) -> list[str]:
+    cuts = sum(1 for e in cleaned.edits if e.rule == "long_line")
+    if not cuts:
+        return []
+    return [
+        f"{cuts} line break(s) added where a line of over {limits.max_line_chars} characters "
+        "was cut at sentence ends (HUIBAO_MAX_LINE_CHARS)"
+    ]
 
 
 def to_json(parsed: ParsedSource, *, with_text: bool = False) -> dict:

@@ -99,11 +99,13 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> SourceTe
 
     if suffix == ".doc" or kind == "ole":
         raise Rejected(f"unsupported format: {_ADVICE['ole']}")
-    if suffix == ".docx" or (kind == "zip" and suffix not in TEXT_SUFFIXES):
-        from .docx_text import docx_to_text
+    if suffix == ".docx" or kind == "zip":
+        from .docx_text import docx_to_text, is_docx
 
         if kind != "zip":
             raise Rejected("not a valid .docx (it is not a zip package); re-save it in Word")
+        if suffix != ".docx" and not is_docx(data):  # a .docx renamed is still read
+            raise Rejected(f"unsupported format: {_ADVICE['zip']}")
         text, warnings = docx_to_text(data, limits)
         return _finish(text, "docx", None, digest, len(data), warnings, limits)
     if suffix == ".pdf" or kind == "pdf":

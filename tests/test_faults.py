@@ -1,0 +1,266 @@
+"""Crashes and outages lose nothing: killed ingests, a Postgres that goes away, killed publishes.
+
+The database is compared by content, not by ids: every table's rows with their foreign keys
+replaced by natural keys (a source's sha256, a document's ordinal in it, a section's path),
+timestamps and run bookkeeping left out.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.bad_corpus import report
+from tests.conftest import ROOT, SAMPLES, empty_database, query
+
+# Tables whose content must not depend on how a corpus got loaded.
+CONTENT = (
+    "sources",
+    "source_paths",
+    "documents",
+    "sections",
+    "cleaning_edits",
+    "section_topics",
+    "keywords",
+    "slogans",
+    "indicators",
+    "glossary",
+    "term_idf",
+)
+_DOC = "(select s.sha256 || '#' || d.ordinal from documents d join sources s on s.id = d.source_id where d.id = t.{col})"
+NATURAL = {
+    "source_id": "(select k.sha256 || ':' || k.path from sources k where k.id = t.source_id)",
+    "document_id": _DOC.format(col="document_id"),
+    "section_id": "(select s.sha256 || '#' || d.ordinal || '#' || x.path from sections x "
+    "join documents d on d.id = x.document_id join sources s on s.id = d.source_id "
+    "where x.id = t.section_id)",
+    "parent_id": "(select x.path from sections x where x.id = t.parent_id)",
+}
+SKIP = {"id", "first_seen", "last_seen", "loaded_at", "refreshed_at"}
+
+
+def content_checksum(url: str) -> dict[str, tuple[int, str]]:
+    """Table → (row count, md5 of its rows in a stable order, natural keys for ids)."""
+    result = {}
+    for table in CONTENT:
+        columns = query(
+            url,
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'public' and table_name = %s order by ordinal_position",
+            (table,),
+        )
+        exprs = [
+            NATURAL.get(name, f"t.{name}")
+            for name, kind in columns
+            if name not in SKIP and not kind.startswith("timestamp")
+        ]
+        rows = f"select ({', '.join(exprs)})::text as r from {table} t"
+        count, digest = query(
+            url,
+            f"select count(*), md5(coalesce(string_agg(r, E'\\n' order by r), '')) from ({rows}) q",
+        )[0]
+        result[table] = (count, digest)
+    return result
+
+
+def half_loaded(url: str) -> int:
+    """Sources whose documents are not all there (must always be 0)."""
+    return query(
+        url,
+        "select count(*) from sources s where s.status in ('loaded', 'partial') and "
+        "s.document_count <> (select count(*) from documents d where d.source_id = s.id)",
+    )[0][0]
+
+
+def make_corpus(folder: Path, files: int = 40) -> Path:
+    """Reports long enough that a run takes several seconds, a few bad files and the samples."""
+    folder.mkdir(parents=True, exist_ok=True)
+    body = "坚持稳中求进工作总基调，新建高标准农田，推进乡村振兴，优化营商环境。"
+    for i in range(files):
+        text = report(200 + i).replace("（二）招商引资。", f"（二）招商引资。{body * (300 + i)}")
+        (folder / f"report-{i:03d}.txt").write_text(text, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    for sample in SAMPLES.iterdir():
+        (folder / sample.name).write_bytes(sample.read_bytes())
+    return folder
+
+
+def prefect_api() -> str:
+    from prefect.settings import PREFECT_API_URL
+
+    return PREFECT_API_URL.value()
+
+
+def start_ingest(url: str, inbox: Path, home: Path, log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "HUIBAO_HOME": str(home),
+        "PREFECT_API_URL": prefect_api(),
+        "HUIBAO_WORKERS": "2",
+    }
+    with open(log, "ab") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "huibao.cli", "ingest", str(inbox)],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its parser processes die with it
+        )
+
+
+def ingest_to_end(url: str, inbox: Path, home: Path, log: Path) -> float:
+    started = time.perf_counter()
+    proc = start_ingest(url, inbox, home, log)
+    assert proc.wait(timeout=600) == 0, log.read_text()
+    return time.perf_counter() - started
+
+
+KILLS = 10
+
+
+def test_ingest_killed_at_random_points_then_rerun_ends_identical(pg_url, prefect_server, tmp_path):
+    inbox = make_corpus(tmp_path / "inbox")
+    log = tmp_path / "ingest.log"
+    empty_database(pg_url)
+    full = ingest_to_end(pg_url, inbox, tmp_path / "clean-home", log)
+    reference = content_checksum(pg_url)
+    assert reference["documents"][0] >= 40
+
+    empty_database(pg_url)
+    rng = random.Random(20261122)
+    home = tmp_path / "killed-home"
+    killed_mid_load = 0
+    for _ in range(KILLS):
+        before = query(pg_url, "select count(*) from sources")[0][0]
+        proc = start_ingest(pg_url, inbox, home, log)
+        time.sleep(rng.uniform(1.0, full))
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert half_loaded(pg_url) == 0
+        after = query(pg_url, "select count(*) from sources")[0][0]
+        killed_mid_load += before < after < reference["sources"][0]
+    ingest_to_end(pg_url, inbox, home, log)
+
+    assert content_checksum(pg_url) == reference
+    assert half_loaded(pg_url) == 0
+    # the kills must have hit loading, not only start-up
+    assert killed_mid_load >= 3, f"only {killed_mid_load} kills landed while loading"
+
+
+def test_postgres_stopping_mid_run_delays_the_run_and_loses_nothing(prefect_server, tmp_path):
+    from huibao.db.embedded import EmbeddedPostgres
+    from huibao.db.engine import upgrade
+
+    pg = EmbeddedPostgres(tmp_path / "pg")
+    pg.ensure_running()
+    try:
+        url = pg.url()
+        upgrade(url)
+        inbox = make_corpus(tmp_path / "inbox")
+        log = tmp_path / "ingest.log"
+        ingest_to_end(url, inbox, tmp_path / "ref-home", log)
+        reference = content_checksum(url)
+        empty_database(url)
+
+        proc = start_ingest(url, inbox, tmp_path / "home", log)
+        deadline = time.time() + 120
+        while query(url, "select count(*) from sources")[0][0] < 5:
+            assert time.time() < deadline and proc.poll() is None, log.read_text()
+            time.sleep(0.1)
+        pg.stop()
+        time.sleep(5)  # the loaders meet a dead connection and back off
+        pg.ensure_running()
+        assert proc.wait(timeout=600) == 0, log.read_text()
+        assert half_loaded(url) == 0
+        assert content_checksum(url) == reference
+        (status,) = query(url, "select status from ingest_runs order by id desc limit 1")[0]
+        assert status == "completed"
+    finally:
+        pg.stop()
+
+
+def test_ingest_without_a_database_says_so_in_one_line(tmp_path):
+    inbox = make_corpus(tmp_path / "inbox", files=1)
+    env = {
+        **os.environ,
+        "DATABASE_URL": "postgresql://huibao@127.0.0.1:9/huibao",  # nothing listens on port 9
+        "HUIBAO_HOME": str(tmp_path / "home"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "huibao.cli", "ingest", str(inbox)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode != 0
+    message = out.stderr.strip().splitlines()
+    assert len(message) == 1 and "database" in message[0], out.stderr
+
+
+@pytest.fixture
+def published(pg_url, prefect_server, tmp_path):
+    from huibao.db.engine import reader_url
+    from huibao.flows.ingest import ingest
+    from huibao.publish.publish import publish
+
+    empty_database(pg_url)
+    ingest(paths=[str(make_corpus(tmp_path / "inbox", files=60))], workers=2)
+    site = tmp_path / "site" / "huibao.db"
+    publish(reader_url(), site)
+    return site
+
+
+def test_a_killed_publish_leaves_the_previous_file_serving(published, pg_url, tmp_path):
+    from huibao.db.engine import reader_url
+    from huibao.publish.serve import make_datasette
+
+    site = published
+    before = site.read_bytes()
+    env = {**os.environ, "DATABASE_URL": pg_url, "HUIBAO_READER_URL": reader_url()}
+    rng = random.Random(7)
+    for _ in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "huibao.cli", "publish", "--output", str(site)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        # wait until the new file is being written, then kill at a random moment
+        deadline = time.time() + 60
+        while not list(site.parent.glob(f".{site.name}.*.tmp")):
+            assert time.time() < deadline and proc.poll() is None
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0, 0.5))
+        proc.kill()
+        proc.wait()
+        assert site.read_bytes() == before
+    with sqlite3.connect(f"file:{site}?mode=ro", uri=True) as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+
+    import asyncio
+
+    async def documents():
+        response = await make_datasette(site).client.get("/huibao/documents.json")
+        return response.status_code
+
+    assert asyncio.run(documents()) == 200
+    # the next publish clears what the killed ones left behind
+    from huibao.publish.publish import publish
+
+    publish(reader_url(), site)
+    assert not list(site.parent.glob(".*.tmp"))
