@@ -20,7 +20,6 @@ import psycopg
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
-from prefect.concurrency.sync import concurrency
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
@@ -35,7 +34,6 @@ DB_RETRIES = dict(retries=4, retry_delay_seconds=[2, 10, 30, 60])
 BATCH = 32  # parsed sources per load task
 LOADERS = 2  # load tasks at once, each on its own connection
 CLAIM_CHUNK = 8  # files taken at a time when several runs drain one inbox
-DB_WRITES = "huibao-db-writes"  # global concurrency limit on database writers (see docs)
 
 
 @dataclass(slots=True)
@@ -117,7 +115,8 @@ def _unchanged(k: load.KnownPath, stat: FileStat, version: str) -> bool:
     return same_file and done
 
 
-@task(cache_policy=NONE, timeout_seconds=1800, **DB_RETRIES)
+# No timeout: loads run in worker threads, which Prefect cannot interrupt (it only warns).
+@task(cache_policy=NONE, **DB_RETRIES)
 def load_outcomes(
     url: str, outcomes: list[Outcome], version: str, changed: set[str], run: str
 ) -> Counter:
@@ -189,9 +188,8 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     status, message = "completed", None
     try:
         if plan.todo or unreadable or plan.gone:
-            # A run that writes holds one slot of the database writers' limit while it does.
-            _ensure_db_writes_limit()
-            with concurrency(DB_WRITES, occupy=1):
+            # A run that writes holds one of HUIBAO_DB_WRITES slots while it does.
+            with load.WriterSlot(url, settings.db_writes):
                 _write(
                     url,
                     plan,
@@ -275,16 +273,6 @@ def _write(url, plan, unreadable, version, run, run_started, workers, progress, 
         refresh_keywords(url)
         if os.environ.get("HUIBAO_SEARCH_INDEX_ON_INGEST", "1") != "0":
             update_search_index(url)
-
-
-def _ensure_db_writes_limit() -> None:
-    """The loaders share a global concurrency limit; create it on first use."""
-    from huibao.prefect_server import ensure_db_writes_limit
-
-    try:
-        ensure_db_writes_limit(int(os.environ.get("HUIBAO_DB_WRITES", "4")))
-    except Exception as exc:  # an old or restricted Prefect API: run without the limit
-        get_run_logger().warning("cannot set the %s concurrency limit: %s", DB_WRITES, exc)
 
 
 def _claimed(claimer: load.Claimer, todo: list[FileStat], counts: Counter) -> Iterator[FileStat]:

@@ -186,7 +186,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     import os
 
     from huibao.config import quiet_prefect
-    from huibao.prefect_server import LocalPrefectServer, ensure_db_writes_limit
+    from huibao.prefect_server import LocalPrefectServer
 
     settings = _settings()
     quiet_prefect(settings.home)
@@ -197,7 +197,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         server = LocalPrefectServer(settings.home / "prefect", args.prefect_port).start()
         os.environ["PREFECT_API_URL"] = server.api_url
     try:
-        ensure_db_writes_limit(args.db_writes)
+        os.environ["HUIBAO_DB_WRITES"] = str(args.db_writes)
         from huibao.flows.pipeline import pipeline
 
         every = f"every {args.interval} s" if args.interval else f"on cron '{args.cron}'"

@@ -28,6 +28,7 @@ class Settings:
     inbox: Path
     workers: int
     limits: Limits
+    db_writes: int = 4  # runs writing to the database at once (HUIBAO_DB_WRITES)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -41,6 +42,7 @@ class Settings:
             inbox=Path(env.get("HUIBAO_INBOX") or home / "inbox").absolute(),
             workers=int(env.get("HUIBAO_WORKERS") or os.cpu_count() or 1),
             limits=Limits.from_env(env),
+            db_writes=int(env.get("HUIBAO_DB_WRITES") or 4),
         )
 
 

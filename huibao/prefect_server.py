@@ -15,8 +15,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-DB_WRITES_LIMIT = "huibao-db-writes"
-
 
 class LocalPrefectServer:
     def __init__(self, home: Path, port: int | None = None) -> None:
@@ -61,14 +59,6 @@ class LocalPrefectServer:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
-
-
-def ensure_db_writes_limit(limit: int) -> None:
-    """Create (or resize) the global concurrency limit the loaders take a slot of."""
-    from prefect.client.orchestration import get_client
-
-    with get_client(sync_client=True) as client:
-        client.upsert_global_concurrency_limit_by_name(DB_WRITES_LIMIT, limit)
 
 
 def _free_port() -> int:

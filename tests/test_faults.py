@@ -71,6 +71,10 @@ def content_checksum(url: str) -> dict[str, tuple[int, str]]:
     return result
 
 
+def sources(url: str) -> int:
+    return query(url, "select count(*) from sources")[0][0]
+
+
 def half_loaded(url: str) -> int:
     """Sources whose documents are not all there (must always be 0)."""
     return query(
@@ -119,42 +123,60 @@ def start_ingest(url: str, inbox: Path, home: Path, log: Path) -> subprocess.Pop
         )
 
 
-def ingest_to_end(url: str, inbox: Path, home: Path, log: Path) -> float:
+def ingest_to_end(url: str, inbox: Path, home: Path, log: Path) -> tuple[float, float]:
+    """Run an ingest to its end; returns (seconds in all, seconds until the first source)."""
     started = time.perf_counter()
     proc = start_ingest(url, inbox, home, log)
-    assert proc.wait(timeout=600) == 0, log.read_text()
-    return time.perf_counter() - started
+    first = None
+    while proc.poll() is None:
+        if first is None and query(url, "select count(*) from sources")[0][0]:
+            first = time.perf_counter() - started
+        time.sleep(0.05)
+    assert proc.returncode == 0, log.read_text()
+    total = time.perf_counter() - started
+    return total, first or total
 
 
 KILLS = 10
 
 
 def test_ingest_killed_at_random_points_then_rerun_ends_identical(pg_url, prefect_server, tmp_path):
-    inbox = make_corpus(tmp_path / "inbox")
+    inbox = make_corpus(tmp_path / "inbox", files=150)
     log = tmp_path / "ingest.log"
     empty_database(pg_url)
-    full = ingest_to_end(pg_url, inbox, tmp_path / "clean-home", log)
+    full, _ = ingest_to_end(pg_url, inbox, tmp_path / "clean-home", log)
     reference = content_checksum(pg_url)
-    assert reference["documents"][0] >= 40
+    assert reference["documents"][0] >= 150
 
     empty_database(pg_url)
     rng = random.Random(20261122)
     home = tmp_path / "killed-home"
-    killed_mid_load = 0
-    for _ in range(KILLS):
-        before = query(pg_url, "select count(*) from sources")[0][0]
+    total = reference["sources"][0]
+    killed, killed_mid_load = 0, 0
+    for i in range(KILLS):
+        before = sources(pg_url)
         proc = start_ingest(pg_url, inbox, home, log)
-        time.sleep(rng.uniform(1.0, full))
+        if i % 2 == 0 and before < total - 1:
+            # while loading: once a few more sources (up to a third of the rest) committed
+            target = rng.randint(before + 1, before + max(1, (total - before) // 3))
+            while proc.poll() is None and sources(pg_url) < target:
+                time.sleep(0.005)
+        else:  # anywhere in the run: start-up, parsing, loading, keyword refresh
+            time.sleep(rng.uniform(0.5, full * 0.6))
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+            killed += 1
         proc.wait()
         assert half_loaded(pg_url) == 0
-        after = query(pg_url, "select count(*) from sources")[0][0]
-        killed_mid_load += before < after < reference["sources"][0]
+        killed_mid_load += before < sources(pg_url) < total
     ingest_to_end(pg_url, inbox, home, log)
 
-    assert content_checksum(pg_url) == reference
+    final = content_checksum(pg_url)
+    rows = sum(count for count, _ in final.values())
+    print(f"\n{killed} runs killed, {killed_mid_load} while loading; {rows} rows compared")
+    assert final == reference
     assert half_loaded(pg_url) == 0
+    assert killed >= KILLS - 1
     # the kills must have hit loading, not only start-up
     assert killed_mid_load >= 3, f"only {killed_mid_load} kills landed while loading"
 
@@ -168,7 +190,7 @@ def test_postgres_stopping_mid_run_delays_the_run_and_loses_nothing(prefect_serv
     try:
         url = pg.url()
         upgrade(url)
-        inbox = make_corpus(tmp_path / "inbox")
+        inbox = make_corpus(tmp_path / "inbox", files=150)
         log = tmp_path / "ingest.log"
         ingest_to_end(url, inbox, tmp_path / "ref-home", log)
         reference = content_checksum(url)
@@ -176,13 +198,15 @@ def test_postgres_stopping_mid_run_delays_the_run_and_loses_nothing(prefect_serv
 
         proc = start_ingest(url, inbox, tmp_path / "home", log)
         deadline = time.time() + 120
-        while query(url, "select count(*) from sources")[0][0] < 5:
+        while sources(url) < 5:
             assert time.time() < deadline and proc.poll() is None, log.read_text()
             time.sleep(0.1)
+        at_stop = sources(url)
         pg.stop()
         time.sleep(5)  # the loaders meet a dead connection and back off
         pg.ensure_running()
         assert proc.wait(timeout=600) == 0, log.read_text()
+        assert at_stop < reference["sources"][0]  # the outage came in the middle of loading
         assert half_loaded(url) == 0
         assert content_checksum(url) == reference
         (status,) = query(url, "select status from ingest_runs order by id desc limit 1")[0]
@@ -232,7 +256,8 @@ def test_a_killed_publish_leaves_the_previous_file_serving(published, pg_url, tm
     before = site.read_bytes()
     env = {**os.environ, "DATABASE_URL": pg_url, "HUIBAO_READER_URL": reader_url()}
     rng = random.Random(7)
-    for _ in range(3):
+    landed = 0
+    for _ in range(4):
         proc = subprocess.Popen(
             [sys.executable, "-m", "huibao.cli", "publish", "--output", str(site)],
             env=env,
@@ -242,13 +267,19 @@ def test_a_killed_publish_leaves_the_previous_file_serving(published, pg_url, tm
         )
         # wait until the new file is being written, then kill at a random moment
         deadline = time.time() + 60
-        while not list(site.parent.glob(f".{site.name}.*.tmp")):
+        while not (site.parent / f".{site.name}.{proc.pid}.tmp").exists():
             assert time.time() < deadline and proc.poll() is None
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0, 0.5))
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0, 0.1))
+        mid_write = proc.poll() is None
         proc.kill()
         proc.wait()
-        assert site.read_bytes() == before
+        if mid_write:
+            landed += 1
+            assert site.read_bytes() == before
+        else:  # it finished first: the new file is the one to keep
+            before = site.read_bytes()
+    assert landed >= 2
     with sqlite3.connect(f"file:{site}?mode=ro", uri=True) as db:
         assert db.execute("pragma integrity_check").fetchone() == ("ok",)
 

@@ -367,6 +367,39 @@ def retrying(attempt: Callable[[], T], waits: Sequence[float] = OUTAGE_WAITS) ->
     raise AssertionError("unreachable")
 
 
+# -- writer slots: a limit on concurrent writing runs that a crash cannot leak ------------------
+
+WRITER_SLOT_SPACE = 48_152  # first key of the advisory locks that are the slots
+
+
+class WriterSlot:
+    """One of `slots` places for runs that write, held as a session advisory lock: Postgres
+    frees it the moment the holder's connection ends, even when the process was killed (a
+    lease-based limit would stay taken until the lease expired)."""
+
+    def __init__(self, url: str, slots: int, poll: float = 1.0) -> None:
+        self.url, self.slots, self.poll = url, max(1, slots), poll
+        self.conn: psycopg.Connection | None = None
+        self.slot: int | None = None
+
+    def __enter__(self) -> WriterSlot:
+        while True:
+            self.conn = retrying(lambda: psycopg.connect(conninfo(self.url), autocommit=True))
+            for k in range(self.slots):
+                got = self.conn.execute(
+                    "select pg_try_advisory_lock(%s, %s)", (WRITER_SLOT_SPACE, k)
+                ).fetchone()
+                if got and got[0]:
+                    self.slot = k
+                    return self
+            self.conn.close()
+            time.sleep(self.poll)
+
+    def __exit__(self, *exc) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
 # -- claims: runs that share an inbox take disjoint files -----------------------------------------
 
 CLAIM_LOCK_SPACE = 48_151  # first key of the advisory locks that show a run is alive
