@@ -149,6 +149,7 @@ def step_ingest(path: Path, workers: int) -> dict:
         "rejected": result["files_rejected"],
         "unchanged": result["files_unchanged"],
         "rate": round(result["chars_loaded"] / seconds) if seconds else 0,
+        "phases": result.get("phases", {}),
     }
 
 

@@ -217,6 +217,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         result,
         files_taken_by_other_runs=counts["files_taken_by_other_runs"],
         seconds=counts["seconds"],
+        phases={k.removeprefix("ms_"): v / 1000 for k, v in counts.items() if k.startswith("ms_")},
         run_id=run_id,
         run=run,
         rejected=rejected,
@@ -253,6 +254,7 @@ def _write(url, plan, unreadable, version, run, run_started, workers, progress, 
         while loading and (final or len(loading) > LOADERS):
             counts.update(loading.popleft().result())
 
+    clock = time.perf_counter()
     with load.Claimer(url, run, run_started) as claimer:
         claimed = _claimed(claimer, plan.todo, counts)
         workers = workers or settings.workers
@@ -269,10 +271,19 @@ def _write(url, plan, unreadable, version, run, run_started, workers, progress, 
         bar.stop()
     if plan.gone:
         counts["files_gone"] = mark_gone(url, plan.gone)
+    counts["ms_parse_and_load"] = _ms_since(clock)
     if counts["documents_loaded"] or counts["files_gone"]:
+        clock = time.perf_counter()
         refresh_keywords(url)
+        counts["ms_keywords"] = _ms_since(clock)
         if os.environ.get("HUIBAO_SEARCH_INDEX_ON_INGEST", "1") != "0":
+            clock = time.perf_counter()
             update_search_index(url)
+            counts["ms_search_index"] = _ms_since(clock)
+
+
+def _ms_since(clock: float) -> int:
+    return round((time.perf_counter() - clock) * 1000)
 
 
 def _claimed(claimer: load.Claimer, todo: list[FileStat], counts: Counter) -> Iterator[FileStat]:
