@@ -164,6 +164,7 @@ def step_publish(home: Path) -> dict:
         "indexed": sum(result.indexed.values()),
         "mb": round(result.bytes / 1e6, 1),
         "rate": round(result.sections_per_second),
+        "phases": result.phases,
     }
 
 

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -67,6 +67,7 @@ class PublishResult:
     rows: dict[str, int]
     seconds: float
     bytes: int
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step
 
 
 def sqlite_tables() -> list[Table]:
@@ -204,6 +205,14 @@ def export(
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     counts: dict[str, int] = {}
+    phases: dict[str, float] = {}
+    clock = started
+
+    def lap(name: str) -> float:
+        now = time.perf_counter()
+        phases[name] = round(now - clock, 2)
+        return now
+
     try:
         db = sqlite3.connect(tmp)
         db.execute("pragma journal_mode = off")
@@ -232,18 +241,25 @@ def export(
             db.executemany(f"insert into [{name}] values ({', '.join('?' * width)})", rows)
             counts[name] += len(rows)
         reader.join()
+        clock = lap("copy rows")
         for table in tables.values():
             for index in table.indexes:
                 db.execute(str(CreateIndex(index).compile(dialect=dialect)))
+        clock = lap("indexes")
         if after:
             after(db)
         db.commit()
+        clock = lap("views and search index")
         db.execute("pragma journal_mode = delete")
         db.execute("analyze")
         db.close()
+        clock = lap("analyze")
         _fsync(tmp)  # the new file is on disk before its name is, even if the power fails
         os.replace(tmp, output)
         _fsync(output.parent)
+        lap("sync and swap")
     finally:
         tmp.unlink(missing_ok=True)
-    return PublishResult(output, counts, time.perf_counter() - started, output.stat().st_size)
+    return PublishResult(
+        output, counts, time.perf_counter() - started, output.stat().st_size, phases
+    )

@@ -24,6 +24,7 @@ class Published:
     indexed: dict[str, int]
     seconds: float
     bytes: int
+    phases: dict[str, float]  # seconds per step
 
     @property
     def sections_per_second(self) -> float:
@@ -42,6 +43,7 @@ def publish(reader_url: str, output: Path, settings: Settings | None = None) -> 
     try:
         with psycopg.connect(conninfo(reader_url)) as pg:
             update = index.update(pg)
+        indexing = time.perf_counter() - started
         result = export(reader_url, output, after=lambda db: site.build(db, index))
     finally:
         index.close()
@@ -53,4 +55,5 @@ def publish(reader_url: str, output: Path, settings: Settings | None = None) -> 
         update.added,
         time.perf_counter() - started,
         result.bytes,
+        {"index new sections": round(indexing, 2), **result.phases},
     )

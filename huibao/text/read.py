@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -276,9 +277,10 @@ def looks_like_text(text: str, sample: int = 200_000) -> bool:
     chunk = text[:sample]
     if not chunk:
         return True
+    # Each distinct character is judged once (a report has a few thousand), counted in C.
     bad = sum(
-        1
-        for ch in chunk
+        n
+        for ch, n in Counter(chunk).items()
         if (ord(ch) < 32 and ch not in _ALLOWED_CONTROL)
         or unicodedata.category(ch) in ("Cn", "Co", "Cs")
     )
@@ -290,7 +292,9 @@ def _mostly_cjk_or_ascii(text: str, sample: int = 200_000) -> bool:
     report is dominated by common ideographs, ASCII and CJK punctuation."""
     chunk = text[:sample]
     common = sum(
-        1 for ch in chunk if ch.isascii() or "\u4e00" <= ch <= "\u9fa5" or ch in _CJK_PUNCT
+        n
+        for ch, n in Counter(chunk).items()
+        if ch.isascii() or "\u4e00" <= ch <= "\u9fa5" or ch in _CJK_PUNCT
     )
     return common >= len(chunk) * 0.9
 
