@@ -179,6 +179,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     run = str(flow_run.id) if flow_run.id else f"local-{uuid.uuid4()}"
     run_started = load.now()
     run_id = load.retrying(lambda: _record_start(url, run))
+    alive = load.retrying(lambda: load.hold_run_lock(url, run_id))  # released when we end
 
     stats, unreadable = discover_files(paths)
     plan = plan_files(url, paths, quote(stats), version)
@@ -209,6 +210,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         seconds = time.perf_counter() - started
         counts["seconds"] = round(seconds, 2)
         load.retrying(lambda: _record_finish(url, run_id, status, counts, message))
+        alive.close()
         if status == "completed":
             _artifact(counts, rejected, seconds)
     result = {key: counts.get(key, 0) for key in load.RUN_COUNTS}
@@ -226,6 +228,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
 
 def _record_start(url: str, run: str) -> int:
     with load.connect(url) as conn:
+        load.mark_interrupted(conn)
         return load.start_run(conn, run)
 
 

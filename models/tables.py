@@ -373,7 +373,10 @@ class IngestRun(SQLModel, table=True):
     )
     started_at: datetime = Field(sa_column=_when(nullable=False), description="start time")
     finished_at: datetime | None = Field(default=None, sa_column=_when(), description="end time")
-    status: str = Field(sa_column=_text(nullable=False), description="running | completed | failed")
+    status: str = Field(
+        sa_column=_text(nullable=False),
+        description="running | completed | failed | interrupted (killed; marked by the next run)",
+    )
     files_seen: int = Field(default=0, description="files found")
     files_new: int = Field(default=0, description="files loaded for the first time")
     files_changed: int = Field(default=0, description="files whose content changed")

@@ -176,6 +176,8 @@ def test_ingest_killed_at_random_points_then_rerun_ends_identical(pg_url, prefec
     print(f"\n{killed} runs killed, {killed_mid_load} while loading; {rows} rows compared")
     assert final == reference
     assert half_loaded(pg_url) == 0
+    statuses = dict(query(pg_url, "select status, count(*) from ingest_runs group by status"))
+    assert "running" not in statuses and statuses.get("interrupted", 0) >= killed_mid_load
     assert killed >= KILLS - 1
     # the kills must have hit loading, not only start-up
     assert killed_mid_load >= 3, f"only {killed_mid_load} kills landed while loading"
@@ -266,15 +268,15 @@ def test_a_killed_publish_leaves_the_previous_file_serving(published, pg_url, tm
             stderr=subprocess.DEVNULL,
         )
         # wait until the new file is being written, then kill at a random moment
+        tmp = site.parent / f".{site.name}.{proc.pid}.tmp"
         deadline = time.time() + 60
-        while not (site.parent / f".{site.name}.{proc.pid}.tmp").exists():
+        while not tmp.exists():
             assert time.time() < deadline and proc.poll() is None
             time.sleep(0.01)
         time.sleep(rng.uniform(0, 0.1))
-        mid_write = proc.poll() is None
         proc.kill()
         proc.wait()
-        if mid_write:
+        if tmp.exists():  # killed before the rename (which takes the temporary name away)
             landed += 1
             assert site.read_bytes() == before
         else:  # it finished first: the new file is the one to keep

@@ -504,6 +504,33 @@ def start_run(conn: psycopg.Connection, flow_run_id: str | None) -> int:
         ).fetchone()[0]
 
 
+RUN_LOCK_SPACE = 48_153  # first key of the advisory locks held by live runs
+
+
+def hold_run_lock(url: str, run_id: int) -> psycopg.Connection:
+    """A connection holding this run's advisory lock for as long as the run lives."""
+    conn = psycopg.connect(conninfo(url), autocommit=True)
+    conn.execute("select pg_advisory_lock(%s, %s)", (RUN_LOCK_SPACE, run_id))
+    return conn
+
+
+def mark_interrupted(conn: psycopg.Connection) -> int:
+    """Runs still `running` whose process holds no lock any more were killed or crashed."""
+    with conn.transaction():
+        return conn.execute(
+            """
+            update ingest_runs r set status = 'interrupted', finished_at = %s,
+                message = 'the run stopped before it finished (killed or crashed); '
+                          'whatever it committed is kept, the next run does the rest'
+            where r.status = 'running' and not exists (
+                select 1 from pg_locks l
+                where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+                  and l.classid = %s and l.objid = r.id::oid)
+            """,
+            (now(), RUN_LOCK_SPACE),
+        ).rowcount
+
+
 RUN_COUNTS = [
         "files_seen", "files_new", "files_changed", "files_unchanged", "files_rejected",
         "files_gone", "documents_loaded", "sections_loaded", "chars_loaded",
