@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -311,7 +312,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # SIGTERM (systemd, docker stop, kill) unwinds like Ctrl-C, so that the temporary Prefect
+    # server and other child processes are stopped instead of being left behind.
+    signal.signal(signal.SIGTERM, _terminate)
     return args.func(args)
+
+
+def _terminate(signum, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":
