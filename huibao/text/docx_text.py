@@ -68,7 +68,8 @@ def _check_zip(data: bytes, limits: Limits) -> None:
     if total > limits.max_docx_unzipped_bytes:
         raise Rejected(
             f".docx unpacks to {total / 1e6:.0f} MB, over the "
-            f"{limits.max_docx_unzipped_bytes / 1e6:.0f} MB limit (possible zip bomb)"
+            f"{limits.max_docx_unzipped_bytes / 1e6:.0f} MB limit "
+            "(possible zip bomb; HUIBAO_MAX_DOCX_UNZIPPED_BYTES)"
         )
     for info in infos:
         if info.compress_size and info.file_size / info.compress_size > 1000:

@@ -31,7 +31,10 @@ def pdf_to_text(data: bytes, limits: Limits) -> tuple[str, list[str]]:
         raise Rejected(f"corrupt PDF: {exc}") from exc
     try:
         if len(pdf) > limits.max_pdf_pages:
-            raise Rejected(f"PDF has {len(pdf)} pages, over the {limits.max_pdf_pages} limit")
+            raise Rejected(
+                f"PDF has {len(pdf)} pages, over the {limits.max_pdf_pages} page limit "
+                "(HUIBAO_MAX_PDF_PAGES)"
+            )
         pages = []
         for page in pdf:
             textpage = page.get_textpage()
