@@ -89,10 +89,10 @@ def metadata() -> dict:
 async def measure(path: Path, queries: list[str], like_check: bool) -> dict:
     from datasette.app import Datasette
 
-    from huibao.publish.serve import SETTINGS, _typed
+    from huibao.publish.serve import typed_settings
 
     # as `huibao serve` runs it, with a time limit high enough to measure slow queries
-    settings = {k: _typed(v) for k, v in SETTINGS.items()} | {"sql_time_limit_ms": 20000}
+    settings = typed_settings() | {"sql_time_limit_ms": 20000}
     ds = Datasette(immutables=[str(path)], metadata=metadata(), settings=settings)
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     latencies, warm, tp, fp, fn = [], [], 0, 0, 0

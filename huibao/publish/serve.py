@@ -45,11 +45,12 @@ def make_datasette(path: Path):
     from datasette.app import Datasette
 
     metadata = json.loads(_metadata_file(path).read_text(encoding="utf-8"))
-    return Datasette(
-        immutables=[str(path)],
-        metadata=metadata,
-        settings={k: _typed(v) for k, v in SETTINGS.items()},
-    )
+    return Datasette(immutables=[str(path)], metadata=metadata, settings=typed_settings())
+
+
+def typed_settings() -> dict:
+    """`SETTINGS` as Python values, for a Datasette made in code."""
+    return {k: _typed(v) for k, v in SETTINGS.items()}
 
 
 def _typed(value: str):

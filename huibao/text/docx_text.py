@@ -47,10 +47,13 @@ def docx_to_text(data: bytes, limits: Limits) -> tuple[str, list[str]]:
     return "\n".join(lines), []
 
 
+DOCUMENT_PART = "word/document.xml"  # what makes a zip package a Word document
+
+
 def is_docx(data: bytes) -> bool:
     """True for a zip package holding a Word document (whatever the file is called)."""
     try:
-        return "word/document.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+        return DOCUMENT_PART in zipfile.ZipFile(io.BytesIO(data)).namelist()
     except zipfile.BadZipFile:
         return False
 
@@ -62,8 +65,8 @@ def _check_zip(data: bytes, limits: Limits) -> None:
     except zipfile.BadZipFile as exc:
         raise Rejected(f"corrupt .docx (bad zip): {exc}") from exc
     names = {i.filename for i in infos}
-    if "word/document.xml" not in names:
-        raise Rejected("not a .docx: the zip has no word/document.xml")
+    if DOCUMENT_PART not in names:
+        raise Rejected(f"not a .docx: the zip has no {DOCUMENT_PART}")
     total = sum(i.file_size for i in infos)
     if total > limits.max_docx_unzipped_bytes:
         raise Rejected(

@@ -198,7 +198,7 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     except UnicodeDecodeError:
         pass
     else:
-        if looks_like_text(text) and _mostly_cjk_or_ascii(text):
+        if _reads_as_chinese(text):
             return text, "gb18030", []
 
     mixed = _decode_lines_mixed(data)
@@ -235,7 +235,7 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        if looks_like_text(text) and _mostly_cjk_or_ascii(text):
+        if _reads_as_chinese(text):
             return text, enc
     return None
 
@@ -272,31 +272,43 @@ def _require_text(text: str, encoding: str) -> None:
 _ALLOWED_CONTROL = set("\t\n\r\x0c")
 
 
-def looks_like_text(text: str, sample: int = 200_000) -> bool:
+_SAMPLE = 200_000  # characters judged; a report shows its nature long before that
+
+
+def looks_like_text(text: str, sample: int = _SAMPLE) -> bool:
     """True when at most 1 % of the characters are controls or unassigned code points."""
-    chunk = text[:sample]
-    if not chunk:
-        return True
-    # Each distinct character is judged once (a report has a few thousand), counted in C.
+    return _few_controls(_char_counts(text, sample))
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Text (see `looks_like_text`) dominated by common ideographs, ASCII and CJK punctuation.
+    Wrong decodings of Chinese produce rare CJK ideographs mixed with odd symbols."""
+    counts = _char_counts(text, _SAMPLE)
+    return _few_controls(counts) and _mostly_common(counts)
+
+
+def _char_counts(text: str, sample: int) -> Counter:
+    # Counted in C; each distinct character (a report has a few thousand) is judged once.
+    return Counter(text[:sample])
+
+
+def _few_controls(counts: Counter) -> bool:
     bad = sum(
         n
-        for ch, n in Counter(chunk).items()
+        for ch, n in counts.items()
         if (ord(ch) < 32 and ch not in _ALLOWED_CONTROL)
         or unicodedata.category(ch) in ("Cn", "Co", "Cs")
     )
-    return bad <= len(chunk) * 0.01
+    return bad <= counts.total() * 0.01
 
 
-def _mostly_cjk_or_ascii(text: str, sample: int = 200_000) -> bool:
-    """Wrong decodings of Chinese produce rare CJK ideographs mixed with odd symbols; a real
-    report is dominated by common ideographs, ASCII and CJK punctuation."""
-    chunk = text[:sample]
+def _mostly_common(counts: Counter) -> bool:
     common = sum(
         n
-        for ch, n in Counter(chunk).items()
+        for ch, n in counts.items()
         if ch.isascii() or "\u4e00" <= ch <= "\u9fa5" or ch in _CJK_PUNCT
     )
-    return common >= len(chunk) * 0.9
+    return common >= counts.total() * 0.9
 
 
 _CJK_PUNCT = set(
