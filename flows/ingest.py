@@ -177,9 +177,9 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     migrate(url)
     version = pipeline_version()
     run = str(flow_run.id) if flow_run.id else f"local-{uuid.uuid4()}"
-    run_started = load.now()
+    # The claimer's lock shows, for the whole run, that it is alive (see mark_interrupted).
+    claimer = load.Claimer(url, run, load.now())
     run_id = load.retrying(lambda: _record_start(url, run))
-    alive = load.retrying(lambda: load.hold_run_lock(url, run_id))  # released when we end
 
     stats, unreadable = discover_files(paths)
     plan = plan_files(url, paths, quote(stats), version)
@@ -197,7 +197,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
                     unreadable,
                     version,
                     run,
-                    run_started,
+                    claimer,
                     workers,
                     progress,
                     counts,
@@ -210,7 +210,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         seconds = time.perf_counter() - started
         counts["seconds"] = round(seconds, 2)
         load.retrying(lambda: _record_finish(url, run_id, status, counts, message))
-        alive.close()
+        claimer.close()
         if status == "completed":
             _artifact(counts, rejected, seconds)
     result = {key: counts.get(key, 0) for key in load.RUN_COUNTS}
@@ -237,7 +237,7 @@ def _record_finish(url: str, run_id: int, status: str, counts: Counter, message:
         load.finish_run(conn, run_id, status, counts, message)
 
 
-def _write(url, plan, unreadable, version, run, run_started, workers, progress, counts, rejected):
+def _write(url, plan, unreadable, version, run, claimer, workers, progress, counts, rejected):
     """Record unreadable files, parse and load the files to do, mark the gone ones. Batches
     load in threads (each on its own connection) while the worker processes parse on."""
     settings = Settings.from_env()
@@ -258,18 +258,17 @@ def _write(url, plan, unreadable, version, run, run_started, workers, progress, 
             counts.update(loading.popleft().result())
 
     clock = time.perf_counter()
-    with load.Claimer(url, run, run_started) as claimer:
-        claimed = _claimed(claimer, plan.todo, counts)
-        workers = workers or settings.workers
-        for outcome in parse_files(claimed, workers, plan.known_hashes, settings.limits):
-            if outcome.rejected:
-                rejected.append((outcome.stat.path, outcome.rejected))
-            batch.append(outcome)
-            if bar:
-                bar.advance()
-            if len(batch) >= BATCH:
-                load_batch()
-        load_batch(final=True)
+    claimed = _claimed(claimer, plan.todo, counts)
+    workers = workers or settings.workers
+    for outcome in parse_files(claimed, workers, plan.known_hashes, settings.limits):
+        if outcome.rejected:
+            rejected.append((outcome.stat.path, outcome.rejected))
+        batch.append(outcome)
+        if bar:
+            bar.advance()
+        if len(batch) >= BATCH:
+            load_batch()
+    load_batch(final=True)
     if bar:
         bar.stop()
     if plan.gone:

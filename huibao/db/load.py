@@ -380,7 +380,6 @@ class WriterSlot:
     def __init__(self, url: str, slots: int, poll: float = 1.0) -> None:
         self.url, self.slots, self.poll = url, max(1, slots), poll
         self.conn: psycopg.Connection | None = None
-        self.slot: int | None = None
 
     def __enter__(self) -> WriterSlot:
         while True:
@@ -390,7 +389,6 @@ class WriterSlot:
                     "select pg_try_advisory_lock(%s, %s)", (WRITER_SLOT_SPACE, k)
                 ).fetchone()
                 if got and got[0]:
-                    self.slot = k
                     return self
             self.conn.close()
             time.sleep(self.poll)
@@ -407,7 +405,8 @@ CLAIM_LOCK_SPACE = 48_151  # first key of the advisory locks that show a run is 
 
 class Claimer:
     """Takes files for one run. While the run lives, it holds an advisory lock on a connection
-    of its own; a claim whose run holds no lock any more (the process died) is free again."""
+    of its own; a claim (or a `running` row in ingest_runs) whose run holds no lock any more
+    was left by a process that died."""
 
     def __init__(self, url: str, run: str, started: datetime) -> None:
         self.url, self.run, self.started = url, run, started
@@ -504,18 +503,8 @@ def start_run(conn: psycopg.Connection, flow_run_id: str | None) -> int:
         ).fetchone()[0]
 
 
-RUN_LOCK_SPACE = 48_153  # first key of the advisory locks held by live runs
-
-
-def hold_run_lock(url: str, run_id: int) -> psycopg.Connection:
-    """A connection holding this run's advisory lock for as long as the run lives."""
-    conn = psycopg.connect(conninfo(url), autocommit=True)
-    conn.execute("select pg_advisory_lock(%s, %s)", (RUN_LOCK_SPACE, run_id))
-    return conn
-
-
 def mark_interrupted(conn: psycopg.Connection) -> int:
-    """Runs still `running` whose process holds no lock any more were killed or crashed."""
+    """Runs still `running` whose claimer holds no lock any more were killed or crashed."""
     with conn.transaction():
         return conn.execute(
             """
@@ -525,9 +514,9 @@ def mark_interrupted(conn: psycopg.Connection) -> int:
             where r.status = 'running' and not exists (
                 select 1 from pg_locks l
                 where l.locktype = 'advisory' and l.granted and l.objsubid = 2
-                  and l.classid = %s and l.objid = r.id::oid)
+                  and l.classid = %s and l.objid = hashtext(r.flow_run_id)::oid)
             """,
-            (now(), RUN_LOCK_SPACE),
+            (now(), CLAIM_LOCK_SPACE),
         ).rowcount
 
 
