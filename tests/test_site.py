@@ -118,11 +118,13 @@ def test_search_results_have_highlighted_snippets(published_site):
     assert "mark.huibao" in table  # the page highlights its search words
 
 
+def document_titled(ds, title: str) -> dict:
+    return get(ds, "/huibao/documents.json?_shape=array&title=" + quote(title)).json()[0]
+
+
 def test_report_page_shows_metadata_outline_and_anchored_text(published_site):
     _, ds = published_site
-    doc = get(
-        ds, "/huibao/documents.json?_shape=array&title=" + quote("林业局2023年上半年工作总结")
-    ).json()[0]
+    doc = document_titled(ds, "林业局2023年上半年工作总结")
     html = get(ds, f"/-/document/{doc['id']}").text
     sections = get(
         ds, f"/huibao/sections.json?_shape=array&_size=max&document_id={doc['id']}"
@@ -137,9 +139,7 @@ def test_report_page_shows_metadata_outline_and_anchored_text(published_site):
 
 def test_report_text_is_escaped(published_site):
     _, ds = published_site
-    doc = get(
-        ds, "/huibao/documents.json?_shape=array&title=" + quote("xx局2024年工作总结")
-    ).json()[0]
+    doc = document_titled(ds, "xx局2024年工作总结")
     html = get(ds, f"/-/document/{doc['id']}").text
     assert XSS not in html and "<b>加粗</b>" not in html
     assert "&lt;script&gt;" in html
