@@ -62,6 +62,11 @@ def migrate(url: str) -> str:
     return revision
 
 
+def keywords_are_stale(url: str) -> bool:
+    with load.connect(url) as conn:
+        return keywords.stale(conn)
+
+
 @task(cache_policy=NONE, timeout_seconds=3600, **DB_RETRIES)
 def refresh_keywords(url: str) -> dict:
     """Recompute the corpus IDF and the keywords that depend on it."""
@@ -188,21 +193,24 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     rejected: list[tuple[str, str]] = []
     status, message = "completed", None
     try:
-        if plan.todo or unreadable or plan.gone:
+        writes = bool(plan.todo or unreadable or plan.gone)
+        if writes or keywords_are_stale(url):
             # A run that writes holds one of HUIBAO_DB_WRITES slots while it does.
             with load.WriterSlot(url, settings.db_writes):
-                _write(
-                    url,
-                    plan,
-                    unreadable,
-                    version,
-                    run,
-                    claimer,
-                    workers,
-                    progress,
-                    counts,
-                    rejected,
-                )
+                if writes:
+                    _write(
+                        url,
+                        plan,
+                        unreadable,
+                        version,
+                        run,
+                        claimer,
+                        workers,
+                        progress,
+                        counts,
+                        rejected,
+                    )
+                _refresh_derived(url, counts)
     except BaseException as exc:
         status, message = "failed", f"{type(exc).__name__}: {exc}"
         raise
@@ -274,14 +282,20 @@ def _write(url, plan, unreadable, version, run, claimer, workers, progress, coun
     if plan.gone:
         counts["files_gone"] = mark_gone(url, plan.gone)
     counts["ms_parse_and_load"] = _ms_since(clock)
-    if counts["documents_loaded"] or counts["files_gone"]:
+
+
+def _refresh_derived(url: str, counts: Counter) -> None:
+    """Refresh the keywords and the search index when the sections changed, whether by this run
+    or by an earlier one killed before it could refresh them."""
+    if not keywords_are_stale(url):
+        return
+    clock = time.perf_counter()
+    refresh_keywords(url)
+    counts["ms_keywords"] = _ms_since(clock)
+    if os.environ.get("HUIBAO_SEARCH_INDEX_ON_INGEST", "1") != "0":
         clock = time.perf_counter()
-        refresh_keywords(url)
-        counts["ms_keywords"] = _ms_since(clock)
-        if os.environ.get("HUIBAO_SEARCH_INDEX_ON_INGEST", "1") != "0":
-            clock = time.perf_counter()
-            update_search_index(url)
-            counts["ms_search_index"] = _ms_since(clock)
+        update_search_index(url)
+        counts["ms_search_index"] = _ms_since(clock)
 
 
 def _ms_since(clock: float) -> int:

@@ -10,21 +10,11 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 
 from huibao.config import Settings
-from huibao.db import load
 from huibao.db.engine import database_url, reader_url
-from huibao.flows.ingest import DB_RETRIES, migrate, refresh_keywords
+from huibao.flows.ingest import DB_RETRIES, keywords_are_stale, migrate, refresh_keywords
 
 
 @task(cache_policy=NONE, **DB_RETRIES)
-def keywords_are_stale(url: str) -> bool:
-    with load.connect(url) as conn:
-        row = conn.execute(
-            "select (select count(*) from sections) <> coalesce("
-            "(select sections from keyword_state where id = 1), -1)"
-        ).fetchone()
-    return bool(row[0])
-
-
 @task(cache_policy=NONE, timeout_seconds=6 * 3600, **DB_RETRIES)
 def export_site(reader: str, output: str) -> dict:
     from huibao.publish.publish import publish as publish_file

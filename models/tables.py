@@ -528,6 +528,12 @@ class KeywordState(SQLModel, table=True):
         sa_column=Column(BigInteger, nullable=False),
         description="sections at the last full keyword refresh",
     )
+    last_section_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger),
+        description="highest section id at the last refresh: with `sections`, how a run "
+        "tells the keywords are stale",
+    )
     refreshed_at: datetime = Field(
         sa_column=_when(nullable=False), description="time of the last refresh"
     )

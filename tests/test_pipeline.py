@@ -90,6 +90,25 @@ def test_second_run_of_an_unchanged_folder_loads_nothing(ingested, pg_url):
     assert second["files_unchanged"] == 3
     assert second["documents_loaded"] == 0 and second["files_new"] == 0
     assert query(pg_url, "select count(*), max(id) from sections")[0] == before
+    assert "keywords" not in second["phases"]  # nothing changed, so the keywords are kept
+
+
+def test_a_run_killed_before_its_keyword_refresh_is_made_good_by_the_next_run(ingested, pg_url):
+    import psycopg
+
+    from huibao.db.load import conninfo
+    from huibao.flows.ingest import ingest
+
+    corpus, _ = ingested
+    keywords = "select document_id, section_id, term, rank from keywords order by 1, 2, 4"
+    expected = query(pg_url, keywords)
+    # what a run killed after its last load and before its keyword refresh committed leaves
+    with psycopg.connect(conninfo(pg_url)) as conn:
+        conn.execute("truncate keywords, term_idf")
+        conn.execute("delete from keyword_state")
+    rerun = ingest(paths=[str(corpus)], workers=1)
+    assert rerun["documents_loaded"] == 0 and "keywords" in rerun["phases"]
+    assert query(pg_url, keywords) == expected
 
 
 def test_same_content_under_another_name_is_stored_once(ingested, pg_url, tmp_path):

@@ -1,8 +1,9 @@
 """Keywords by TF-IDF with the IDF of the loaded corpus, refreshed after each ingest.
 
 Each section stores its distinct terms and their counts (`sections.terms`, `term_counts`).
-After an ingest that loaded something, `refresh` recomputes the IDF over all sections and
-writes keywords for the documents that have none yet; when the corpus has grown by a tenth
+Whenever the sections differ from those of the last refresh (`stale`: their count or highest
+id moved, which holds even when the run that loaded them was killed before refreshing), `refresh`
+recomputes the IDF over all sections and writes keywords for the documents that have none yet; when the corpus has grown by a tenth
 since the last full refresh, every document's keywords are recomputed, since the IDF they were
 ranked with has moved.
 """
@@ -70,12 +71,25 @@ _KEYWORDS = """
 """
 
 
+_SECTIONS = "select count(*), coalesce(max(id), 0) from sections"
+
+
+def stale(conn: psycopg.Connection) -> bool:
+    """Whether sections were added or removed since the keywords were last refreshed."""
+    row = conn.execute(
+        f"select not exists (select 1 from keyword_state k, ({_SECTIONS}) s (n, last_id) "
+        "where k.id = 1 and k.sections = s.n and k.last_section_id = s.last_id)"
+    ).fetchone()
+    return row[0]
+
+
 def refresh(conn: psycopg.Connection, force_full: bool = False) -> RefreshResult:
     """Recompute the IDF and the keywords that need it, in one transaction."""
     with conn.transaction():
         conn.execute("lock table term_idf in exclusive mode")  # one refresher at a time
         conn.execute("set local work_mem = '256MB'")  # the rankings sort millions of terms
-        n = conn.execute("select count(*) from sections").fetchone()[0]
+        # read first: sections committed while this runs leave the state stale for next time
+        n, last_id = conn.execute(_SECTIONS).fetchone()
         state = conn.execute("select idf_sections from keyword_state where id = 1").fetchone()
         full = force_full or state is None or n >= (state[0] or 0) * (1 + FULL_REFRESH_GROWTH) + 1
         conn.execute("truncate term_idf")
@@ -106,12 +120,13 @@ def refresh(conn: psycopg.Connection, force_full: bool = False) -> RefreshResult
             )
         conn.execute(
             """
-            insert into keyword_state (id, sections, idf_sections, refreshed_at)
-            values (1, %(n)s, %(n)s, now())
+            insert into keyword_state (id, sections, idf_sections, last_section_id, refreshed_at)
+            values (1, %(n)s, %(n)s, %(last_id)s, now())
             on conflict (id) do update set sections = excluded.sections, refreshed_at = now(),
+                last_section_id = excluded.last_section_id,
                 idf_sections = case when %(full)s then excluded.idf_sections
                                     else keyword_state.idf_sections end
             """,
-            {"n": n, "full": full},
+            {"n": n, "last_id": last_id, "full": full},
         )
     return RefreshResult(n, terms, len(docs), full)
