@@ -198,3 +198,39 @@ def test_a_new_publish_is_served_without_a_restart(published_site, tmp_path):
     time.sleep(1.1)
     after = len(get(ds, "/huibao/documents.json?_shape=array&_size=max").json())
     assert after == before - 1
+
+
+def test_table_counts_and_hash_come_from_the_publish_not_from_scanning(published_site):
+    import hashlib
+
+    published, ds = published_site
+    db = sqlite3.connect(published.path)
+    tables = {t["name"]: t["count"] for t in get(ds, "/huibao.json").json()["tables"]}
+    for name in ("documents", "sections", "keywords", "sections_fts_data"):
+        assert tables[name] == db.execute(f"select count(*) from [{name}]").fetchone()[0], name
+    # the contentless search tables cannot be counted by scanning; they index every row
+    assert tables["sections_fts"] == tables["sections"]
+    assert get(ds, "/.json").json()["huibao"]["show_table_row_counts"]
+    digest = hashlib.sha256(published.path.read_bytes()).hexdigest()
+    assert get(ds, "/-/databases.json").json()[0]["hash"] == digest
+
+
+def test_an_inspect_file_of_another_file_is_ignored(published_site, tmp_path):
+    from huibao.publish.inspect_file import inspect_path, read_inspect
+    from huibao.publish.serve import make_datasette
+
+    published, _ = published_site
+    live = tmp_path / "huibao.db"
+    shutil.copy(published.path, live)
+    shutil.copy(inspect_path(published.path), inspect_path(live))
+    assert read_inspect(live) is None  # same bytes, but not the file it was written for
+    db = sqlite3.connect(live)
+    db.execute("pragma foreign_keys = off")
+    db.execute("delete from documents where id = (select max(id) from documents)")
+    db.commit()
+    expected = db.execute("select count(*) from documents").fetchone()[0]
+    db.close()
+    tables = {
+        t["name"]: t["count"] for t in get(make_datasette(live), "/huibao.json").json()["tables"]
+    }
+    assert tables["documents"] == expected

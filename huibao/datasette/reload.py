@@ -4,7 +4,8 @@
 thread, so it would go on reading the old file (still open, though unlinked). Databases that
 come from files are served through `ReloadingDatabase`, whose connections carry the generation
 of the file they were opened on; when a request finds the file replaced (another inode, size or
-time), the generation moves on and every thread reconnects on its next query.
+time), the generation moves on and every thread reconnects on its next query. Each file's
+table counts and hash come from the inspect file its publish wrote, when there is one.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 
 from datasette.database import Database
+
+from huibao.publish.inspect_file import read_inspect
 
 _threads = threading.local()
 CHECK_EVERY = 1.0  # seconds between looks at the files
@@ -27,6 +31,10 @@ class ReloadingDatabase(Database):
         self.generation = generation
         self.stamp = _stamp(path)
         self._counts: OrderedDict = OrderedDict()
+        if entry := read_inspect(Path(path)):
+            # else Datasette counts every table and hashes the file when first asked
+            self._cached_table_counts = {t: v["count"] for t, v in entry["tables"].items()}
+            self.cached_hash, self.cached_size = entry["hash"], entry["size"]
 
     async def execute(
         self,

@@ -173,9 +173,10 @@ def _fsync(path: Path) -> None:
 
 
 def _remove_abandoned(output: Path) -> None:
-    """Delete the temporary files of publishes that were killed (their process is gone)."""
-    for tmp in output.parent.glob(f".{output.name}.*.tmp"):
-        pid = tmp.name.removeprefix(f".{output.name}.").removesuffix(".tmp")
+    """Delete the temporary files (`.NAME.PID.tmp`) of the file, its metadata and its inspect
+    file left by publishes that were killed (their process is gone)."""
+    for tmp in output.parent.glob(f".{output.stem}.*.tmp"):
+        pid = tmp.name.removesuffix(".tmp").rpartition(".")[2]
         if pid.isdigit() and not _alive(int(pid)):
             tmp.unlink(missing_ok=True)
 
@@ -195,9 +196,11 @@ def export(
     output: Path,
     *,
     after: Callable[[sqlite3.Connection], None] | None = None,
+    before_swap: Callable[[Path, dict[str, int]], object] | None = None,
 ) -> PublishResult:
     """Write every table to `output` (replaced atomically). `after` may add derived tables,
-    indexes and views to the new file before it goes live."""
+    indexes and views to the new file before it goes live; `before_swap` is given the finished
+    file and its row counts just before it is renamed to `output`."""
     started = time.perf_counter()
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -255,6 +258,9 @@ def export(
         db.close()
         clock = lap("analyze")
         _fsync(tmp)  # the new file is on disk before its name is, even if the power fails
+        if before_swap:
+            before_swap(tmp, counts)
+            clock = lap("counts and hash")
         os.replace(tmp, output)
         _fsync(output.parent)
         lap("sync and swap")

@@ -13,6 +13,7 @@ from huibao.db.load import conninfo
 
 from . import site
 from .export import export
+from .inspect_file import write_inspect
 from .search_index import SearchIndex
 
 
@@ -44,7 +45,12 @@ def publish(reader_url: str, output: Path, settings: Settings | None = None) -> 
         with psycopg.connect(conninfo(reader_url)) as pg:
             update = index.update(pg)
         indexing = time.perf_counter() - started
-        result = export(reader_url, output, after=lambda db: site.build(db, index))
+        result = export(
+            reader_url,
+            output,
+            after=lambda db: site.build(db, index),
+            before_swap=lambda built, counts: write_inspect(built, output, counts),
+        )
     finally:
         index.close()
     meta = site.write_metadata(metadata_path(output), output.stem, result.path)

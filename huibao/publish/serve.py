@@ -44,8 +44,12 @@ def make_datasette(path: Path):
 
     from datasette.app import Datasette
 
+    from huibao.datasette.reload import adopt
+
     metadata = json.loads(_metadata_file(path).read_text(encoding="utf-8"))
-    return Datasette(immutables=[str(path)], metadata=metadata, settings=typed_settings())
+    ds = Datasette(immutables=[str(path)], metadata=metadata, settings=typed_settings())
+    adopt(ds)  # as the startup hook does before `datasette serve` takes its first request
+    return ds
 
 
 def typed_settings() -> dict:
