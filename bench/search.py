@@ -46,7 +46,7 @@ def corpus_sections(dirs: list[Path]) -> list[tuple[str, str]]:
 
 
 def build(path: Path, base: list[tuple[str, str]], n: int) -> float:
-    from huibao.publish.search_index import FTS_OPTIONS
+    from huibao.publish.search_index import FTS_OPTIONS, ORPHANS
     from huibao.text.fts import index_text
 
     db = sqlite3.connect(path)
@@ -73,6 +73,7 @@ def build(path: Path, base: list[tuple[str, str]], n: int) -> float:
     from huibao.publish.site import SEARCH_INDEXES
 
     db.execute(SEARCH_INDEXES[0])  # as in a published file
+    db.execute(ORPHANS)
     db.commit()
     db.close()
     return time.perf_counter() - started

@@ -101,6 +101,69 @@ def test_chinese_search_box_matches_like_on_thirty_queries(published_site):
     assert precision >= 0.95 and recall >= 0.95, (precision, recall)
 
 
+def test_search_counts_come_from_the_index_and_equal_like(published_site):
+    published, ds = published_site
+    db = sqlite3.connect(published.path)
+    counted = ds.get_database("huibao").index_counts
+    for q in QUERIES[:12]:
+        shown = get(ds, f"/huibao/sections.json?_search={quote(q)}&_size=1").json()
+        like = db.execute(
+            "select count(*) from sections where heading || char(10) || body like ?", (f"%{q}%",)
+        ).fetchone()[0]
+        assert shown["filtered_table_rows_count"] == like, q
+    assert ds.get_database("huibao").index_counts == counted + 12
+    # another filter beside the search: Datasette counts the rows itself, rightly
+    level = get(ds, f"/huibao/sections.json?_search={quote('招商')}&level=1&_size=1").json()
+    assert (
+        level["filtered_table_rows_count"]
+        == db.execute(
+            "select count(*) from sections where level = 1 and heading || char(10) || body like ?",
+            ("%招商%",),
+        ).fetchone()[0]
+    )
+    assert ds.get_database("huibao").index_counts == counted + 12
+
+
+def test_search_counts_leave_out_rows_deleted_since_they_were_indexed(
+    pg_url, prefect_server, shared_corpus, tmp_path, monkeypatch
+):
+    from conftest import empty_database
+    from huibao.db.engine import reader_url
+    from huibao.flows.ingest import ingest
+    from huibao.publish.publish import publish
+    from huibao.publish.serve import make_datasette
+
+    empty_database(pg_url)
+    monkeypatch.setenv("HUIBAO_HOME", str(tmp_path / "home"))  # a search index of its own
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for path in shared_corpus.glob("*.txt"):  # enough rows that a few orphans are kept
+        shutil.copy(path, inbox / path.name)
+    (inbox / "stays.txt").write_text(
+        "一、工作情况\n（一）招商引资。驻点招商成效明显。\n（二）乡村振兴。正文。", encoding="utf-8"
+    )
+    report = inbox / "changes.txt"
+    report.write_text(
+        "一、工作情况\n（一）招商引资。驻点招商。\n（二）营商环境。招商正文。", encoding="utf-8"
+    )
+    ingest(paths=[str(inbox)], workers=1)
+    report.write_text("一、工作情况\n（一）乡村振兴。正文。", encoding="utf-8")
+    ingest(paths=[str(inbox)], workers=1)
+    out = publish(reader_url(), tmp_path / "site" / "huibao.db").path
+    db = sqlite3.connect(out)
+    assert db.execute("select count(*) from search_orphans where fts = 'sections_fts'").fetchone()[
+        0
+    ]
+    ds = make_datasette(out)
+    for q in ("招商", "驻点招商", "营商环境", "乡村振兴", "工作情况"):
+        shown = get(ds, f"/huibao/sections.json?_search={quote(q)}&_size=1").json()
+        like = db.execute(
+            "select count(*) from sections where heading || char(10) || body like ?", (f"%{q}%",)
+        ).fetchone()[0]
+        assert shown["filtered_table_rows_count"] == like, q
+    assert ds.get_database("huibao").index_counts == 5
+
+
 def test_two_character_words_and_phrases_are_found(published_site):
     _, ds = published_site
     assert search_ids(ds, "党建") and search_ids(ds, "建设水平")

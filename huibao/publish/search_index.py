@@ -6,7 +6,9 @@ sections and documents loaded since the last one, then copies the index's tables
 file. Rows that were deleted from Postgres stay in the index as orphans: their ids are never
 reused, so they match no row; when they pass a quarter of the index, it is rebuilt. If the
 database is another one (its `instance` id differs) or was emptied and refilled (a sample of
-indexed rows no longer has the text it was indexed with), the index starts over.
+indexed rows no longer has the text it was indexed with), the index starts over. The orphans'
+ids are kept (`search_orphans`, copied into each published file) so that the site can count
+a search's matches from the index alone (see huibao/datasette/search_count.py).
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ SOURCES = {
 }
 FTS_OPTIONS = "text, content='', columnsize=0"
 SHADOW = ("data", "idx", "config")
+ORPHANS = (
+    "create table if not exists search_orphans (fts text, id integer, primary key (fts, id)) "
+    "without rowid"
+)
 ORPHAN_LIMIT = 0.25
 BATCH = 2000
 
@@ -62,6 +68,7 @@ class SearchIndex:
             "create table if not exists indexed (fts text, id integer, primary key (fts, id)) "
             "without rowid"
         )
+        self.db.execute(ORPHANS)
         self.db.execute("create table if not exists meta (key text primary key, value text)")
         self.db.execute(
             "create table if not exists fingerprints (fts text, id integer, digest text, "
@@ -77,10 +84,17 @@ class SearchIndex:
         for fts in SOURCES:
             self.db.execute(f"drop table if exists {fts}")
         self.db.execute("delete from indexed")
+        self.db.execute("delete from search_orphans")
         self.db.execute("delete from fingerprints")
         self.db.execute("delete from meta")
         self.db.commit()
         self._schema()
+
+    def _untracked_orphans(self) -> bool:
+        """An index made before orphans' ids were kept has orphans nobody can name."""
+        if self._meta("orphan_ids") == "kept":
+            return False
+        return any(int(self._meta(f"orphans:{fts}") or 0) for fts in SOURCES)
 
     def _fingerprints_hold(self, pg: psycopg.Connection, fts: str, sql: str) -> bool:
         sample = dict(
@@ -98,7 +112,7 @@ class SearchIndex:
         """Index what Postgres has and this index lacks (a read-only connection is enough)."""
         identity = _database_identity(pg)
         rebuilt = False
-        if self._meta("database") not in (None, identity):
+        if self._meta("database") not in (None, identity) or self._untracked_orphans():
             self._reset()
             rebuilt = True
         added, orphans = {}, {}
@@ -114,9 +128,13 @@ class SearchIndex:
                 self.db.execute(f"drop table {fts}")
                 self.db.execute(f"create virtual table {fts} using fts5({FTS_OPTIONS})")
                 self.db.execute("delete from indexed where fts = ?", (fts,))
+                self.db.execute("delete from search_orphans where fts = ?", (fts,))
                 have, gone, total_orphans, rebuilt = set(), set(), 0, True
             self.db.executemany(
                 "delete from indexed where fts = ? and id = ?", ((fts, i) for i in gone)
+            )
+            self.db.executemany(
+                "insert or ignore into search_orphans values (?, ?)", ((fts, i) for i in gone)
             )
             new = sorted(live - have)
             self.db.execute(f"insert into {fts}({fts}, rank) values ('automerge', 0)")
@@ -142,6 +160,7 @@ class SearchIndex:
             )
             added[fts], orphans[fts] = len(new), total_orphans
         self.db.execute("insert or replace into meta values ('database', ?)", (identity,))
+        self.db.execute("insert or replace into meta values ('orphan_ids', 'kept')")
         self.db.commit()
         pg.commit()
         return IndexUpdate(added, orphans, rebuilt)
@@ -158,6 +177,8 @@ class SearchIndex:
                     target.execute(
                         f"insert into {fts}_{shadow} select * from search_index.{fts}_{shadow}"
                     )
+            target.execute(ORPHANS)
+            target.execute("insert into search_orphans select * from search_index.search_orphans")
             target.commit()
         finally:
             target.execute("detach database search_index")
