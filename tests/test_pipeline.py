@@ -214,3 +214,17 @@ def test_keywords_use_the_corpus_idf_and_skip_masks(ingested, pg_url):
     assert per_doc == query(pg_url, "select count(*) from documents")[0][0]
     idf = dict(query(pg_url, "select term, idf from term_idf where term in ('企业', '林票')"))
     assert idf["林票"] > idf["企业"]  # a rare term weighs more than a common one
+
+
+def test_array_literals_written_by_copy_read_back_as_the_same_lists(pg_url):
+    import psycopg
+
+    from huibao.db.load import _array, _copy, conninfo
+
+    texts = ["招商", 'a"b', "c\\d", "e,f", "{g}", " h ", "NULL", ""]
+    with psycopg.connect(conninfo(pg_url)) as conn:
+        conn.execute("create temp table arrays (texts text[], numbers integer[])")
+        rows = [(_array(texts), _array(["3", "1"])), (_array([]), _array([]))]
+        _copy(conn, "arrays", ["texts", "numbers"], rows)
+        back = conn.execute("select texts, numbers from arrays").fetchall()
+    assert back == [(texts, [3, 1]), ([], [])]

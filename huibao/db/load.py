@@ -258,6 +258,18 @@ def _no_nul(text: str) -> str:
     return text.replace("\x00", "\u2400") if "\x00" in text else text
 
 
+def _array(items: Sequence[str]) -> str:
+    """A Postgres array literal, every element quoted: COPY takes it for a `text[]` or
+    `integer[]` column at a fraction of the cost of adapting a Python list element by element
+    (which was a third of the loader's own time)."""
+    if not items:
+        return "{}"
+    body = '","'.join(items)
+    if "\\" in body or '"' in body:
+        body = '","'.join(i.replace("\\", "\\\\").replace('"', '\\"') for i in items)
+    return '{"' + body + '"}'
+
+
 def _copy(conn, table: str, columns: list[str], rows: Iterable[Sequence]) -> None:
     cols = ", ".join(f'"{c}"' for c in columns)
     with conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
@@ -292,7 +304,7 @@ def _copy_documents(
                     sid, doc_id, k, ids[s.parent] if s.parent is not None else None, s.path,
                     s.level, s.kind, s.marker, s.heading, doc.text[s.body_start : s.body_end],
                     s.start, s.end, s.body_start, s.body_end, s.role, s.role_split, s.topics,
-                    [t for t, _ in terms], [n for _, n in terms],
+                    _array([t for t, _ in terms]), _array([str(n) for _, n in terms]),
                 )
             )  # fmt: skip
             rows["topic"] += [

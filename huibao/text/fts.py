@@ -17,6 +17,7 @@ character. Latin words and numbers stay whole and lower-cased.
 from __future__ import annotations
 
 import re
+from operator import add
 
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
 
@@ -33,7 +34,7 @@ def tokens(text: str) -> list[str]:
         if not _is_cjk(run[0]):
             out.append(run.lower())
             continue
-        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+        out.extend(map(add, run, run[1:]))  # the bigrams, made in C
         out.append(run[-1])
     return out
 
