@@ -4,7 +4,8 @@
 
 Steps, in order:
   1. generate the synthetic corpus (bench/corpus.py; cached under bench/out/ by size and seed)
-  2. jieba:   raw `jieba.cut` on the corpus text, one core         → jieba_rate (chars/s)
+  2. jieba:   raw `jieba.cut` on the corpus text, one core         → jieba_rate (chars/s);
+              timed again after step 6, and the faster of the two is the reference
   3. parse:   read + clean + split + tag, no database, all cores  → parse_rate
   4. ingest:  the `ingest` flow into a fresh embedded Postgres    → ingest_rate, full_seconds
   5. no-op:   the same flow again over the unchanged corpus       → noop_seconds
@@ -204,6 +205,7 @@ def main() -> int:
             ("ingest", lambda: step_ingest(path, args.workers)),
             ("noop", lambda: step_ingest(path, args.workers)),
             ("publish", lambda: step_publish(home)),
+            ("jieba_again", lambda: step_jieba(path, args.jieba_sample)),
         ):
             with PeakMemory() as mem:
                 steps[name] = fn()
@@ -225,7 +227,9 @@ def main() -> int:
         shutil.rmtree(home, ignore_errors=True)
 
     results.update(
-        jieba_rate=steps["jieba"]["rate"],
+        # the faster of two timings, first and last: a slow moment of a shared machine must not
+        # lower the reference and flatter the ratios
+        jieba_rate=max(steps["jieba"]["rate"], steps["jieba_again"]["rate"]),
         parse_rate=steps["parse"]["rate"],
         ingest_rate=steps["ingest"]["rate"],
         full_seconds=steps["ingest"]["seconds"],
@@ -261,7 +265,9 @@ def _machine() -> str:
 def _print_table(r: dict) -> None:
     s = r["steps"]
     rows = [
-        ("jieba.cut, 1 core", f"{r['jieba_rate']:,} chars/s", "reference", s["jieba"]["peak_rss_mb"]),
+        ("jieba.cut, 1 core", f"{r['jieba_rate']:,} chars/s",
+         f"reference (faster of {s['jieba']['rate']:,} and {s['jieba_again']['rate']:,})",
+         s["jieba"]["peak_rss_mb"]),
         (f"parse, {r['workers']} workers", f"{r['parse_rate']:,} chars/s",
          f"{r['ratios']['parse_vs_cores_x_jieba']} × cores × jieba (≥ 0.8)", s["parse"]["peak_rss_mb"]),
         ("ingest into Postgres", f"{r['ingest_rate']:,} chars/s",
