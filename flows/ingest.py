@@ -63,8 +63,13 @@ def migrate(url: str) -> str:
 
 
 def keywords_are_stale(url: str) -> bool:
-    with load.connect(url) as conn:
-        return keywords.stale(conn)
+    """Asked by every run, so not a task; it waits out a database outage like the bookkeeping."""
+
+    def ask() -> bool:
+        with load.connect(url) as conn:
+            return keywords.stale(conn)
+
+    return load.retrying(ask)
 
 
 @task(cache_policy=NONE, timeout_seconds=3600, **DB_RETRIES)

@@ -14,7 +14,6 @@ from huibao.db.engine import database_url, reader_url
 from huibao.flows.ingest import DB_RETRIES, keywords_are_stale, migrate, refresh_keywords
 
 
-@task(cache_policy=NONE, **DB_RETRIES)
 @task(cache_policy=NONE, timeout_seconds=6 * 3600, **DB_RETRIES)
 def export_site(reader: str, output: str) -> dict:
     from huibao.publish.publish import publish as publish_file

@@ -2,10 +2,10 @@
 
 Each section stores its distinct terms and their counts (`sections.terms`, `term_counts`).
 Whenever the sections differ from those of the last refresh (`stale`: their count or highest
-id moved, which holds even when the run that loaded them was killed before refreshing), `refresh`
-recomputes the IDF over all sections and writes keywords for the documents that have none yet; when the corpus has grown by a tenth
-since the last full refresh, every document's keywords are recomputed, since the IDF they were
-ranked with has moved.
+id moved, which holds even when the run that loaded them was killed before refreshing),
+`refresh` recomputes the IDF over all sections and writes keywords for the documents that have
+none yet; when the corpus has grown by a tenth since the last full refresh, every document's
+keywords are recomputed, since the IDF they were ranked with has moved.
 """
 
 from __future__ import annotations

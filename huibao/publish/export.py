@@ -39,6 +39,8 @@ from sqlmodel import SQLModel
 import huibao.models  # noqa: F401  (registers the tables)
 from huibao.db.load import conninfo
 
+from . import swap
+
 # Exported in this order (parents before children).
 TABLES = [
     "sources",
@@ -172,25 +174,6 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _remove_abandoned(output: Path) -> None:
-    """Delete the temporary files (`.NAME.PID.tmp`) of the file, its metadata and its inspect
-    file left by publishes that were killed (their process is gone)."""
-    for tmp in output.parent.glob(f".{output.stem}.*.tmp"):
-        pid = tmp.name.removesuffix(".tmp").rpartition(".")[2]
-        if pid.isdigit() and not _alive(int(pid)):
-            tmp.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def export(
     reader_url: str,
     output: Path,
@@ -204,8 +187,8 @@ def export(
     started = time.perf_counter()
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_abandoned(output)
-    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    swap.remove_abandoned(output)
+    tmp = swap.temporary(output)
     tmp.unlink(missing_ok=True)
     counts: dict[str, int] = {}
     phases: dict[str, float] = {}

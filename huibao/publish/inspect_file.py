@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from pathlib import Path
 
+from . import swap
 from .search_index import SOURCES
 
 
@@ -52,11 +52,7 @@ def write_inspect(built: Path, output: Path, counts: dict[str, int]) -> Path:
             "tables": {name: {"count": count} for name, count in tables.items()},
         }
     }
-    path = inspect_path(output)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return swap.write_text(inspect_path(output), json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def read_inspect(output: Path) -> dict | None:

@@ -4,7 +4,6 @@ the metadata Datasette serves with them."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from sqlmodel import SQLModel
 
 import huibao.models  # noqa: F401  (registers the tables)
 
+from . import swap
 from .search_index import SearchIndex
 
 METADATA = Path(__file__).resolve().parent.parent / "datasette" / "metadata.yaml"
@@ -114,7 +114,4 @@ def write_metadata(path: Path, database: str, published: Path | None = None) -> 
                     table["columns"] = {c: d for c, d in table["columns"].items() if c in present}
         finally:
             db.close()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)  # a reader never sees half a file
-    return path
+    return swap.write_text(path, json.dumps(meta, ensure_ascii=False, indent=1))
