@@ -90,18 +90,32 @@ def refresh_keywords(url: str) -> dict:
 def update_search_index(url: str) -> dict:
     """Index the new sections for Chinese search now, so that the next publish only copies the
     index (building it is the slowest part of a publish)."""
-    import psycopg
-
-    from huibao.publish.search_index import SearchIndex
+    from huibao.publish.publish import search_index
 
     clock = time.perf_counter()
-    index = SearchIndex(Settings.from_env().home / "search-index.db")
+    index = search_index(Settings.from_env())
     try:
         with psycopg.connect(load.conninfo(url)) as pg:
             added = index.update(pg).added
     finally:
         index.close()
     return {"added": added, "ms": _ms_since(clock)}
+
+
+@task(cache_policy=NONE, timeout_seconds=6 * 3600, **DB_RETRIES)
+def sync_site_mirror(url: str) -> dict:
+    """Copy the rows loaded since the last sync into the site's SQLite mirror (and the search
+    index, when it changed), so that the next publish only copies a file."""
+    from huibao.publish.publish import search_index, site_mirror
+
+    clock = time.perf_counter()
+    settings = Settings.from_env()
+    index = search_index(settings)
+    try:
+        result = site_mirror(settings).sync(url, index)
+    finally:
+        index.close()
+    return {"added": result.added, "removed": result.removed, "ms": _ms_since(clock)}
 
 
 @task(cache_policy=NONE, **DB_RETRIES)
@@ -305,11 +319,13 @@ def _refresh_derived(url: str, counts: Counter) -> None:
     # side by side: the refresh works in Postgres, the index in this process and SQLite
     refreshing = refresh_keywords.submit(url)
     indexing = None
-    if os.environ.get("HUIBAO_SEARCH_INDEX_ON_INGEST", "1") != "0":
+    if os.environ.get("HUIBAO_PREPARE_SITE", "1") != "0":
         indexing = update_search_index.submit(url)
     counts["ms_keywords"] = refreshing.result()["ms"]
     if indexing is not None:
         counts["ms_search_index"] = indexing.result()["ms"]
+        # after both: the mirror holds the refreshed keywords and the updated index
+        counts["ms_site_tables"] = sync_site_mirror(url)["ms"]
 
 
 def _ms_since(clock: float) -> int:

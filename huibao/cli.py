@@ -118,7 +118,7 @@ def _print_ingest(result: dict) -> None:
         print(f"  rejected {path}: {reason}")
 
 
-def _publish(output: str | None) -> int:
+def _publish(output: str | None, rebuild: bool = False) -> int:
     from huibao.db.engine import check_reachable, database_url, reader_url, upgrade
     from huibao.publish.publish import publish
 
@@ -126,7 +126,7 @@ def _publish(output: str | None) -> int:
     check_reachable(database_url(settings))
     upgrade(database_url(settings))
     target = Path(output).absolute() if output else settings.publish_path
-    result = publish(reader_url(settings), target, settings)
+    result = publish(reader_url(settings), target, settings, rebuild=rebuild)
     rows = ", ".join(f"{k} {v}" for k, v in result.rows.items() if k in ("documents", "sections"))
     print(
         f"publish: {target} ({result.bytes / 1e6:.1f} MB; {rows}; "
@@ -139,7 +139,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     from huibao.db.engine import DatabaseUnavailable
 
     try:
-        return _publish(args.output)
+        return _publish(args.output, args.rebuild)
     except DatabaseUnavailable as exc:
         return _fail(str(exc))
 
@@ -276,6 +276,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("publish", help="export the database to a SQLite file for Datasette")
     p.add_argument("--output", help="default: $HUIBAO_HOME/huibao.db")
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="copy every row again instead of only the changes since the last publish",
+    )
     p.set_defaults(func=_cmd_publish)
 
     p = sub.add_parser("serve", help="serve the published file with Datasette, read-only")

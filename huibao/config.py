@@ -8,6 +8,7 @@
 | HUIBAO_PUBLISH_PATH | $HUIBAO_HOME/huibao.db       | the SQLite file Datasette serves                |
 | HUIBAO_INBOX        | $HUIBAO_HOME/inbox           | folder the scheduled pipeline ingests           |
 | HUIBAO_WORKERS      | number of CPU cores          | processes that parse files in parallel          |
+| HUIBAO_PREPARE_SITE | 1                            | 0: ingest leaves the site mirror to publish     |
 """
 
 from __future__ import annotations

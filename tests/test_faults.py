@@ -258,29 +258,33 @@ def test_a_killed_publish_leaves_the_previous_file_serving(published, pg_url, tm
     before = site.read_bytes()
     env = {**os.environ, "DATABASE_URL": pg_url, "HUIBAO_READER_URL": reader_url()}
     rng = random.Random(7)
+    mirror = Path(os.environ["HUIBAO_HOME"]) / "site-mirror.db"
     landed = 0
-    for _ in range(4):
+    for _ in range(5):
+        # --rebuild: the site mirror is made again from every row, so the kill can hit its sync
+        # as well as the copy of the new file
+        known = mirror.stat().st_ino
         proc = subprocess.Popen(
-            [sys.executable, "-m", "huibao.cli", "publish", "--output", str(site)],
+            [sys.executable, "-m", "huibao.cli", "publish", "--output", str(site), "--rebuild"],
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        # wait until the new file is being written, then kill at a random moment
-        tmp = site.parent / f".{site.name}.{proc.pid}.tmp"
         deadline = time.time() + 60
-        while not tmp.exists():
-            assert time.time() < deadline and proc.poll() is None
-            time.sleep(0.01)
-        time.sleep(rng.uniform(0, 0.1))
+        while mirror.exists() and mirror.stat().st_ino == known and proc.poll() is None:
+            assert time.time() < deadline
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.25))
         proc.kill()
-        proc.wait()
-        if tmp.exists():  # killed before the rename (which takes the temporary name away)
-            landed += 1
-            assert site.read_bytes() == before
-        else:  # it finished first: the new file is the one to keep
-            before = site.read_bytes()
+        killed = proc.wait() != 0
+        now = site.read_bytes()
+        if now == before:
+            landed += killed
+        else:  # its new file was renamed in before the kill: a whole one
+            with sqlite3.connect(f"file:{site}?mode=ro", uri=True) as db:
+                assert db.execute("pragma integrity_check").fetchone() == ("ok",)
+            before = now
     assert landed >= 2
     with sqlite3.connect(f"file:{site}?mode=ro", uri=True) as db:
         assert db.execute("pragma integrity_check").fetchone() == ("ok",)
@@ -295,5 +299,9 @@ def test_a_killed_publish_leaves_the_previous_file_serving(published, pg_url, tm
     # the next publish clears what the killed ones left behind
     from huibao.publish.publish import publish
 
-    publish(reader_url(), site)
+    after = publish(reader_url(), site)
     assert not list(site.parent.glob(".*.tmp"))
+    # and brings a mirror left by a killed sync back in step
+    assert after.rows["sections"] == query(pg_url, "select count(*) from sections")[0][0]
+    with sqlite3.connect(mirror) as db:
+        assert db.execute("pragma integrity_check").fetchone() == ("ok",)

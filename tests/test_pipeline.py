@@ -151,10 +151,10 @@ def test_changed_file_replaces_its_old_content(pg_url, prefect_server, tmp_path)
 
 def test_published_file_is_served_by_datasette(ingested, pg_url, tmp_path):
     from huibao.db.engine import reader_url
-    from huibao.publish.export import export
+    from huibao.publish.publish import publish
     from huibao.publish.serve import make_datasette
 
-    result = export(reader_url(), tmp_path / "huibao.db")
+    result = publish(reader_url(), tmp_path / "huibao.db")
     assert result.rows["documents"] == query(pg_url, "select count(*) from documents")[0][0]
 
     async def fetch():

@@ -1,7 +1,10 @@
-"""`huibao publish`: update the search index, export, add views, swap the file in atomically."""
+"""`huibao publish`: bring the search index and the site mirror up to date, copy the mirror,
+describe it for Datasette and swap the copy in atomically (a publish that fails half-way leaves
+the previous file serving)."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,9 +14,9 @@ import psycopg
 from huibao.config import Settings
 from huibao.db.load import conninfo
 
-from . import site
-from .export import export
+from . import site, swap
 from .inspect_file import write_inspect
+from .mirror import Mirror, MirrorSync
 from .search_index import SearchIndex
 
 
@@ -26,6 +29,7 @@ class Published:
     seconds: float
     bytes: int
     phases: dict[str, float]  # seconds per step
+    mirror: MirrorSync  # what the publish itself had to bring over into the site mirror
 
     @property
     def sections_per_second(self) -> float:
@@ -36,30 +40,72 @@ def metadata_path(output: Path) -> Path:
     return output.with_name(output.stem + ".metadata.json")
 
 
-def publish(reader_url: str, output: Path, settings: Settings | None = None) -> Published:
-    """Publish the database at `reader_url` (read-only is enough) to the SQLite file `output`."""
+def search_index(settings: Settings) -> SearchIndex:
+    return SearchIndex(settings.home / "search-index.db")
+
+
+def site_mirror(settings: Settings) -> Mirror:
+    return Mirror(settings.home / "site-mirror.db")
+
+
+def publish(
+    reader_url: str, output: Path, settings: Settings | None = None, *, rebuild: bool = False
+) -> Published:
+    """Publish the database at `reader_url` (read-only is enough) to the SQLite file `output`;
+    `rebuild` makes the mirror start over from the database's rows."""
     settings = settings or Settings.from_env()
-    started = time.perf_counter()
-    index = SearchIndex(settings.home / "search-index.db")  # also updated by each ingest
+    started = clock = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        phases[name] = round(now - clock, 2)
+        clock = now
+
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    swap.remove_abandoned(output)
+    mirror = site_mirror(settings)
+    if rebuild:
+        mirror.discard()
+    index = search_index(settings)  # both also brought up to date by each ingest
     try:
         with psycopg.connect(conninfo(reader_url)) as pg:
             update = index.update(pg)
-        indexing = time.perf_counter() - started
-        result = export(
-            reader_url,
-            output,
-            after=lambda db: site.build(db, index),
-            before_swap=lambda built, counts: write_inspect(built, output, counts),
-        )
+        lap("index new sections")
+        synced = mirror.sync(reader_url, index)
+        lap("sync tables")
     finally:
         index.close()
-    meta = site.write_metadata(metadata_path(output), output.stem, result.path)
+    tmp = swap.temporary(output)
+    try:
+        counts = mirror.copy_to(tmp)
+        _fsync(tmp)  # the new file is on disk before its name is, even if the power fails
+        lap("copy file")
+        write_inspect(tmp, output, counts)
+        lap("counts and hash")
+        os.replace(tmp, output)
+        _fsync(output.parent)
+        lap("swap")
+    finally:
+        tmp.unlink(missing_ok=True)
+    meta = site.write_metadata(metadata_path(output), output.stem, output)
     return Published(
-        result.path,
+        output,
         meta,
-        result.rows,
+        counts,
         update.added,
         time.perf_counter() - started,
-        result.bytes,
-        {"index new sections": round(indexing, 2), **result.phases},
+        output.stat().st_size,
+        phases,
+        synced,
     )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

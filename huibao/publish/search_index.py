@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +117,7 @@ class SearchIndex:
             self._reset()
             rebuilt = True
         added, orphans = {}, {}
+        orphans_before = {fts: int(self._meta(f"orphans:{fts}") or 0) for fts in SOURCES}
         for fts, (table, sql) in SOURCES.items():
             live = {r[0] for r in pg.execute(f"select id from {table}")}
             if not self._fingerprints_hold(pg, fts, sql):  # ids were reused: start over
@@ -161,27 +163,41 @@ class SearchIndex:
             added[fts], orphans[fts] = len(new), total_orphans
         self.db.execute("insert or replace into meta values ('database', ?)", (identity,))
         self.db.execute("insert or replace into meta values ('orphan_ids', 'kept')")
+        if (
+            rebuilt
+            or any(added.values())
+            or self._meta("version") is None
+            or any(orphans[fts] != before for fts, before in orphans_before.items())
+        ):
+            self.db.execute(
+                "insert or replace into meta values ('version', ?)", (uuid.uuid4().hex,)
+            )
         self.db.commit()
         pg.commit()
         return IndexUpdate(added, orphans, rebuilt)
 
-    def copy_into(self, target: sqlite3.Connection) -> None:
-        """Create the FTS tables in `target` with this index's content."""
+    def version(self) -> str | None:
+        """Changes whenever the index's content does (a new file starts a new one)."""
+        return self._meta("version")
+
+    def attach(self, target: sqlite3.Connection) -> None:
+        """Attach this index's file to `target` (outside a transaction) for `copy_into`."""
         self.db.commit()
         target.execute("attach database ? as search_index", (str(self.path),))
-        try:
-            for fts in SOURCES:
-                target.execute(f"create virtual table {fts} using fts5({FTS_OPTIONS})")
-                for shadow in SHADOW:
-                    target.execute(f"delete from {fts}_{shadow}")
-                    target.execute(
-                        f"insert into {fts}_{shadow} select * from search_index.{fts}_{shadow}"
-                    )
-            target.execute(ORPHANS)
-            target.execute("insert into search_orphans select * from search_index.search_orphans")
-            target.commit()
-        finally:
-            target.execute("detach database search_index")
+
+    def copy_into(self, target: sqlite3.Connection) -> None:
+        """Give the FTS tables in `target`, which has this index attached, this index's content
+        (created if missing); a transaction of `target` is left open."""
+        for fts in SOURCES:
+            target.execute(f"create virtual table if not exists {fts} using fts5({FTS_OPTIONS})")
+            for shadow in SHADOW:
+                target.execute(f"delete from {fts}_{shadow}")
+                target.execute(
+                    f"insert into {fts}_{shadow} select * from search_index.{fts}_{shadow}"
+                )
+        target.execute(ORPHANS)
+        target.execute("delete from search_orphans")
+        target.execute("insert into search_orphans select * from search_index.search_orphans")
 
 
 def _database_identity(pg: psycopg.Connection) -> str:

@@ -13,7 +13,6 @@ from sqlmodel import SQLModel
 import huibao.models  # noqa: F401  (registers the tables)
 
 from . import swap
-from .search_index import SearchIndex
 
 METADATA = Path(__file__).resolve().parent.parent / "datasette" / "metadata.yaml"
 
@@ -56,16 +55,14 @@ SEARCH_INDEXES = [
 ]
 
 
-def build(db: sqlite3.Connection, index: SearchIndex | None) -> None:
-    """Add the views and (when given) the full-text index to a freshly exported file."""
+def build(db: sqlite3.Connection) -> None:
+    """Add the views and the site's own indexes to the exported tables."""
     for name, sql in VIEWS.items():
         db.execute(f"create view {name} as {sql}")
     for sql in SEARCH_INDEXES:
         db.execute(sql)
     db.execute("create index ix_slogans_document on slogans (document_id, slogan)")
     db.execute("create index ix_sections_document_role on sections (document_id, role)")
-    if index is not None:
-        index.copy_into(db)
 
 
 def column_descriptions() -> dict[str, dict[str, str]]:

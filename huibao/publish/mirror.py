@@ -1,0 +1,403 @@
+"""The site's SQLite tables, kept in step with Postgres between publishes.
+
+Rows of the large tables never change once loaded: a changed file's reports are deleted and
+loaded again under new ids, and a full keyword refresh replaces every keyword. So a SQLite file
+under $HUIBAO_HOME (`site-mirror.db`) holds the exported tables with the site's indexes, views
+and search index, and each sync applies only the difference, in one Postgres snapshot and one
+SQLite transaction: rows whose keys Postgres no longer has are deleted, rows it has and the
+mirror lacks are copied. The few tables that change in place (sources, runs, the IDF) are small
+and copied whole. Each ingest syncs the mirror, so a publish copies a file that is ready.
+
+If the database is another one or its ids were reused (emptied and refilled), a sample of rows
+no longer matches and the mirror starts over; so does a mirror SQLite cannot read.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import queue
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import psycopg
+from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from huibao.db.load import conninfo
+
+from . import site
+from .export import TABLES, select_sql, sqlite_tables
+from .search_index import SearchIndex
+
+# Append-only tables and the key their rows come and go by (all rows of a key at once).
+DIFFED = {
+    "documents": "id",
+    "sections": "id",
+    "section_topics": "section_id",
+    "keywords": "id",
+    "slogans": "id",
+    "indicators": "id",
+    "glossary": "id",
+    "cleaning_edits": "id",
+}
+WHOLE = [t for t in TABLES if t not in DIFFED]  # small, updated in place
+STATE = "mirror_state"
+SAMPLE = 20  # keys per table compared with Postgres to catch reused ids
+BULK = 0.5  # inserting more than this share of a table: drop its indexes, rebuild after
+ANALYZE_DRIFT = 0.1  # re-ANALYZE when a table's rows changed by a tenth
+BATCH = 5000
+
+
+@dataclass(slots=True)
+class MirrorSync:
+    counts: dict[str, int]  # rows per table after the sync
+    added: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    rebuilt: bool = False
+    seconds: float = 0.0
+
+
+class Mirror:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One process at a time syncs or copies the mirror (released if it is killed)."""
+        with open(self.lock_path, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db.execute("pragma journal_mode = delete")  # a killed sync is rolled back on next open
+        db.execute("pragma synchronous = off")  # rebuildable: a power cut costs a rebuild
+        db.execute("pragma foreign_keys = off")
+        db.execute("pragma temp_store = memory")
+        db.execute("pragma cache_size = -262144")  # 256 MB: build indexes without spilling
+        return db
+
+    def _create(self) -> sqlite3.Connection:
+        for stale in (self.path, self.path.with_name(self.path.name + "-journal")):
+            stale.unlink(missing_ok=True)
+        db = self._open()
+        db.execute("begin")
+        for sql in schema_statements():
+            db.execute(sql)
+        db.execute(f"create table {STATE} (key text primary key, value text)")
+        db.execute(f"insert into {STATE} values ('schema', ?)", (_schema_digest(),))
+        db.execute("commit")
+        return db
+
+    def _connect(self) -> tuple[sqlite3.Connection, bool]:
+        """The mirror, and whether it was made anew (missing, unreadable, of another schema)."""
+        if self.path.exists():
+            try:
+                db = self._open()
+                if _state(db, "schema") == _schema_digest():
+                    return db, False
+                db.close()
+            except sqlite3.DatabaseError:
+                pass
+        return self._create(), True
+
+    def sync(self, reader_url: str, index: SearchIndex | None = None) -> MirrorSync:
+        """Bring the mirror in step with the database at `reader_url` (read-only is enough),
+        and copy in the search index when it changed."""
+        started = time.perf_counter()
+        with self._locked():
+            try:
+                result = self._sync(reader_url, index, fresh=False)
+            except sqlite3.DatabaseError as exc:
+                if isinstance(exc, sqlite3.OperationalError):
+                    raise
+                # a damaged mirror (a power cut while syncing): start over from Postgres
+                result = self._sync(reader_url, index, fresh=True)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _sync(self, reader_url: str, index: SearchIndex | None, fresh: bool) -> MirrorSync:
+        db, made = (self._create(), True) if fresh else self._connect()
+        try:
+            with psycopg.connect(conninfo(reader_url)) as pg:
+                pg.execute("set transaction isolation level repeatable read, read only")
+                identity = pg.execute("select uuid from instance where id = 1").fetchone()[0]
+                rebuilt = made
+                if _state(db, "database") not in (None, identity) or not _samples_hold(db, pg):
+                    db.close()
+                    db = self._create()
+                    rebuilt = True
+                if index is not None:
+                    index.attach(db)
+                result = _apply(db, pg, index)
+                result.rebuilt = rebuilt
+                db.execute(f"insert or replace into {STATE} values ('database', ?)", (identity,))
+                db.execute("commit")
+                return result
+        finally:
+            if db.in_transaction:
+                db.execute("rollback")
+            db.close()
+
+    def discard(self) -> None:
+        """Forget the mirror: the next sync copies every row again."""
+        with self._locked():
+            for path in (self.path, self.path.with_name(self.path.name + "-journal")):
+                path.unlink(missing_ok=True)
+
+    def copy_to(self, target: Path) -> dict[str, int]:
+        """Copy the mirror to `target`; returns the rows per table of the copy."""
+        with self._locked():
+            db = self._open()
+            try:
+                counts = json.loads(_state(db, "counts") or "{}")
+            finally:
+                db.close()
+            if not counts:
+                raise RuntimeError(f"the site mirror {self.path} was never synced")
+            shutil.copyfile(self.path, target)
+        return counts
+
+
+@cache
+def schema_statements() -> tuple[str, ...]:
+    """The statements that make an empty mirror: tables, their indexes, the site's views."""
+    dialect = sqlite_dialect.dialect()
+    db = sqlite3.connect(":memory:")
+    for table in sqlite_tables():
+        db.execute(str(CreateTable(table).compile(dialect=dialect)))
+        for index in table.indexes:
+            db.execute(str(CreateIndex(index).compile(dialect=dialect)))
+    site.build(db)
+    out = tuple(r[0] for r in db.execute("select sql from sqlite_schema where sql is not null"))
+    db.close()
+    return out
+
+
+@cache
+def _columns(table: str) -> list[str]:
+    return next(t for t in sqlite_tables() if t.name == table).columns.keys()
+
+
+def _schema_digest() -> str:
+    return hashlib.sha256("\n".join(sorted(schema_statements())).encode()).hexdigest()[:16]
+
+
+def _state(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute(f"select value from {STATE} where key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def _keys_sql(table: str) -> str:
+    return f"select distinct {DIFFED[table]} from {table}"
+
+
+def _samples_hold(db: sqlite3.Connection, pg: psycopg.Connection) -> bool:
+    """Whether a sample of the mirror's rows still has the values Postgres holds under their
+    keys (ids reused after the database was emptied and refilled do not)."""
+    for table, key in DIFFED.items():
+        keys = [
+            r[0]
+            for r in db.execute(
+                f"select {key} from (select distinct {key} from [{table}]) "
+                f"order by random() limit {SAMPLE}"
+            )
+        ]
+        if not keys:
+            continue
+        sql, _ = select_sql(table, where=f'"{key}" = any(%s)')
+        at = _columns(table).index(key)
+        theirs = pg.execute(sql, (keys,)).fetchall()
+        kept = {row[at] for row in theirs}  # keys deleted since are not a mismatch
+        marks = ", ".join("?" * len(keys))
+        ours = [
+            row
+            for row in db.execute(f"select * from [{table}] where {key} in ({marks})", keys)
+            if row[at] in kept
+        ]
+        if sorted(map(repr, theirs)) != sorted(map(repr, ours)):
+            return False
+    return True
+
+
+@dataclass(slots=True)
+class _Change:
+    table: str
+    rows: int  # rows in Postgres
+    clear: bool = False  # delete every row first
+    gone: list[int] = field(default_factory=list)  # keys to delete
+    ranges: list[tuple[int, int] | None] = field(default_factory=list)  # to copy; None: all
+    bulk: bool = False  # most rows are new: drop the indexes and build them after
+    digest: str | None = None  # content of a table copied whole
+
+
+def _summary(table: str) -> str:
+    key = DIFFED[table]
+    return f"select count(*), coalesce(min({key}), 0), coalesce(max({key}), 0), "\
+        f"coalesce(sum({key}), 0) from {table}"  # fmt: skip
+
+
+def _plan(db: sqlite3.Connection, pg: psycopg.Connection) -> list[_Change]:
+    """What to change in each table. A table whose keys have the same count, bounds and sum
+    on both sides is unchanged (new rows get new ids, so a change moves at least one); a small
+    table is copied again when the digest of its rows moved."""
+    changes = []
+    for table in TABLES:
+        if table in WHOLE:
+            sql, _ = select_sql(table)
+            rows, digest = pg.execute(
+                f"select count(*), md5(coalesce(string_agg(x::text, '|'), '')) from ({sql}) x"
+            ).fetchone()
+            if digest != _state(db, f"digest:{table}"):
+                changes.append(_Change(table, rows, clear=True, ranges=[None], digest=digest))
+            else:
+                changes.append(_Change(table, rows))
+            continue
+        theirs = tuple(int(v) for v in pg.execute(_summary(table)).fetchone())
+        ours = tuple(db.execute(_summary(table)).fetchone())
+        if theirs == ours:
+            changes.append(_Change(table, theirs[0]))
+            continue
+        with pg.cursor() as cur, cur.copy(f"copy ({_keys_sql(table)}) to stdout") as cp:
+            live = sorted(map(int, b"".join(bytes(b) for b in cp).split()))
+        have = {r[0] for r in db.execute(_keys_sql(table))}
+        new = {k for k in live if k not in have}
+        gone = have.difference(live)
+        change = _Change(table, theirs[0], ranges=list(_runs(live, new)))
+        change.clear = bool(have) and len(gone) == len(have)
+        change.gone = [] if change.clear else sorted(gone)
+        change.bulk = len(new) > BULK * len(live)
+        changes.append(change)
+    return changes
+
+
+_END = object()
+
+
+def _apply(db: sqlite3.Connection, pg: psycopg.Connection, index: SearchIndex | None) -> MirrorSync:
+    """Apply Postgres's rows to the mirror inside one transaction (left open for the caller)."""
+    db.execute("begin immediate")
+    changes = _plan(db, pg)
+    result = MirrorSync(counts={c.table: c.rows for c in changes})
+    dropped: list[str] = []
+    for change in changes:
+        if change.clear:
+            db.execute(f"delete from [{change.table}]")
+        elif change.gone:
+            db.execute(
+                f"delete from [{change.table}] where {DIFFED[change.table]} in "
+                "(select value from json_each(?))",
+                (json.dumps(change.gone),),
+            )
+        if change.bulk:
+            dropped += _drop_indexes(db, change.table)
+        result.removed[change.table] = len(change.gone)
+        if change.digest:
+            db.execute(
+                f"insert or replace into {STATE} values (?, ?)",
+                (f"digest:{change.table}", change.digest),
+            )
+    widths = {t.name: len(t.columns) for t in sqlite_tables()}
+    out: queue.Queue = queue.Queue(maxsize=16)
+    # Postgres is read in a thread while SQLite writes here: the two overlap.
+    reader = threading.Thread(target=_read, args=(pg, changes, out), daemon=True)
+    reader.start()
+    while True:
+        table, rows = out.get()
+        if table is _END:
+            if rows is not None:
+                raise rows
+            break
+        db.executemany(f"insert into [{table}] values ({', '.join('?' * widths[table])})", rows)
+        result.added[table] = result.added.get(table, 0) + len(rows)
+    reader.join()
+    for sql in dropped:
+        db.execute(sql)
+    if index is not None and index.version() != _state(db, "search_index"):
+        index.copy_into(db)
+        db.execute(f"insert or replace into {STATE} values ('search_index', ?)", (index.version(),))
+    _analyze_if_drifted(db, result.counts)
+    db.execute(f"insert or replace into {STATE} values ('counts', ?)", (json.dumps(result.counts),))
+    return result
+
+
+def _read(pg: psycopg.Connection, changes: list[_Change], out: queue.Queue) -> None:
+    """Stream the rows to copy into `out` as (table, rows) batches, then _END."""
+    try:
+        for change in changes:
+            key = DIFFED.get(change.table)
+            for bounds in change.ranges:
+                where = None if bounds is None else f'"{key}" between {bounds[0]} and {bounds[1]}'
+                _stream(pg, change.table, where, out)
+        out.put((_END, None))
+    except BaseException as exc:  # hand the failure to the writer
+        out.put((_END, exc))
+
+
+def _stream(pg: psycopg.Connection, table: str, where: str | None, out: queue.Queue) -> None:
+    sql, types = select_sql(table, where=where)
+    with pg.cursor() as cur, cur.copy(f"copy ({sql}) to stdout (format binary)") as cp:
+        cp.set_types(types)
+        batch = []
+        for row in cp.rows():
+            batch.append(row)
+            if len(batch) >= BATCH:
+                out.put((table, batch))
+                batch = []
+        if batch:
+            out.put((table, batch))
+
+
+def _runs(live: list[int], new: set[int]) -> Iterator[tuple[int, int]]:
+    """The new keys as ranges of consecutive live keys: `between` fetches exactly them."""
+    start = last = None
+    for k in live:
+        if k in new:
+            if start is None:
+                start = k
+            last = k
+        elif start is not None:
+            yield start, last
+            start = None
+    if start is not None:
+        yield start, last
+
+
+def _drop_indexes(db: sqlite3.Connection, table: str) -> list[str]:
+    """Drop the indexes of `table` (bulk inserts are faster without them); returns their SQL."""
+    rows = db.execute(
+        "select name, sql from sqlite_schema where type = 'index' and tbl_name = ? "
+        "and sql is not null",
+        (table,),
+    ).fetchall()
+    for name, _ in rows:
+        db.execute(f"drop index [{name}]")
+    return [sql for _, sql in rows]
+
+
+def _analyze_if_drifted(db: sqlite3.Connection, counts: dict[str, int]) -> None:
+    """Refresh the query planner's statistics when a table grew or shrank by a tenth."""
+    before = json.loads(db.execute(
+        f"select coalesce((select value from {STATE} where key = 'analyzed'), '{{}}')"
+    ).fetchone()[0])  # fmt: skip
+    if before and all(
+        abs(counts[t] - before.get(t, 0)) <= ANALYZE_DRIFT * max(before.get(t, 0), 1)
+        for t in counts
+    ):
+        return
+    db.execute("analyze")
+    db.execute(f"insert or replace into {STATE} values ('analyzed', ?)", (json.dumps(counts),))
