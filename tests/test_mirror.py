@@ -133,3 +133,24 @@ def test_a_damaged_mirror_is_made_again_from_the_database(inbox, pg_url, tmp_pat
     assert published.mirror.rebuilt
     assert published.rows["documents"] == query(pg_url, "select count(*) from documents")[0][0]
     assert_same_as_from_scratch(published, tmp_path)
+
+
+def test_every_published_row_holds_the_values_postgres_holds(inbox, pg_url, tmp_path):
+    import psycopg
+
+    from huibao.db.engine import reader_url
+    from huibao.db.load import conninfo
+    from huibao.flows.ingest import ingest
+    from huibao.publish.export import select_sql
+    from huibao.publish.publish import publish
+
+    for path in SAMPLES.iterdir():  # a .docx and a GB18030 file too
+        shutil.copy(path, inbox / path.name)
+    ingest(paths=[str(inbox)], workers=1)
+    published = publish(reader_url(), tmp_path / "site" / "huibao.db")
+    served = rows_of(published.path)
+    with psycopg.connect(conninfo(pg_url)) as pg:
+        for table in TABLES:
+            theirs = sorted(map(repr, pg.execute(select_sql(table)[0])))
+            assert served[table] == theirs, table
+    assert served["keywords"] and served["section_topics"] and served["slogans"]

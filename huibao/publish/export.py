@@ -4,6 +4,8 @@ text, times ISO-8601 text)."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -44,7 +46,8 @@ TABLES = [
 SKIP_COLUMNS = {("sections", "terms"), ("sections", "term_counts")}
 
 
-def sqlite_tables() -> list[Table]:
+@cache
+def sqlite_tables() -> tuple[Table, ...]:
     """The SQLModel tables, re-typed for SQLite: arrays as JSON text, integer keys as rowids,
     foreign keys and plain indexes kept, Postgres-only indexes (gin, trigram) left out."""
     meta = MetaData()
@@ -76,7 +79,7 @@ def sqlite_tables() -> list[Table]:
                 continue
             Index(index.name, *(table.c[n] for n in names), unique=index.unique)
         out.append(table)
-    return out
+    return tuple(out)
 
 
 # How each Postgres type leaves the database: arrays as JSON text and times as ISO-8601 text
@@ -113,4 +116,23 @@ def select_sql(name: str, where: str | None = None) -> tuple[str, list[str]]:
             types.append("text")
     pk = ", ".join(f'"{c.name}"' for c in source.primary_key.columns)
     condition = f" where {where}" if where else ""
-    return f"select {', '.join(exprs)} from {name}{condition} order by {pk}", types
+    named = ", ".join(f'{e} as "{n}"' for e, n in zip(exprs, _exported(name), strict=True))
+    return f"select {named} from {name}{condition} order by {pk}", types
+
+
+def _exported(name: str) -> list[str]:
+    source = SQLModel.metadata.tables[name]
+    return [c.name for c in source.columns if (name, c.name) not in SKIP_COLUMNS]
+
+
+def json_batches_sql(name: str, where: str | None, size: int) -> str:
+    """SELECT of the same rows as `select_sql`, as JSON arrays of `size` rows (each row an
+    array of its values): for tables of many short rows, which SQLite then takes apart in C
+    (`json_each`) faster than Python can hand it a tuple per row."""
+    sql, _ = select_sql(name, where)
+    values = ", ".join(f'x."{n}"' for n in _exported(name))
+    return (
+        f"select json_agg(json_build_array({values}) order by n)::text from "
+        f"(select row_number() over () - 1 as n, r.* from ({sql}) r) x group by n / {size} "
+        f"order by n / {size}"
+    )

@@ -35,7 +35,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from huibao.db.load import conninfo
 
 from . import site
-from .export import TABLES, select_sql, sqlite_tables
+from .export import TABLES, json_batches_sql, select_sql, sqlite_tables
 from .search_index import SearchIndex
 
 # Append-only tables and the key their rows come and go by (all rows of a key at once).
@@ -55,6 +55,8 @@ SAMPLE = 20  # keys per table compared with Postgres to catch reused ids
 BULK = 0.5  # inserting more than this share of a table: drop its indexes, rebuild after
 ANALYZE_DRIFT = 0.1  # re-ANALYZE when a table's rows changed by a tenth
 BATCH = 5000
+# Many short rows: Postgres sends them as JSON and SQLite takes them apart (export.json_batches_sql)
+AS_JSON = {"keywords", "section_topics", "slogans"}
 
 
 @dataclass(slots=True)
@@ -243,6 +245,7 @@ class _Change:
     ranges: list[tuple[int, int] | None] = field(default_factory=list)  # to copy; None: all
     bulk: bool = False  # most rows are new: drop the indexes and build them after
     digest: str | None = None  # content of a table copied whole
+    summary: list[int] | None = None  # count, min, max and sum of the keys, after the sync
 
 
 def _summary(table: str) -> str:
@@ -267,17 +270,22 @@ def _plan(db: sqlite3.Connection, pg: psycopg.Connection) -> list[_Change]:
             else:
                 changes.append(_Change(table, rows))
             continue
-        theirs = tuple(int(v) for v in pg.execute(_summary(table)).fetchone())
-        ours = tuple(db.execute(_summary(table)).fetchone())
+        theirs = [int(v) for v in pg.execute(_summary(table)).fetchone()]
+        # the summary the last sync left (only a sync changes the mirror), else counted here
+        known = _state(db, f"summary:{table}")
+        ours = json.loads(known) if known else list(db.execute(_summary(table)).fetchone())
         if theirs == ours:
-            changes.append(_Change(table, theirs[0]))
+            changes.append(_Change(table, theirs[0], summary=theirs))
             continue
-        with pg.cursor() as cur, cur.copy(f"copy ({_keys_sql(table)}) to stdout") as cp:
-            live = sorted(map(int, b"".join(bytes(b) for b in cp).split()))
+        # one string: a row per key would cost more in this process than the keys themselves
+        listed = pg.execute(
+            f"select string_agg(k::text, ' ' order by k) from ({_keys_sql(table)}) x (k)"
+        ).fetchone()[0]
+        live = list(map(int, (listed or "").split()))
         have = {r[0] for r in db.execute(_keys_sql(table))}
         new = {k for k in live if k not in have}
         gone = have.difference(live)
-        change = _Change(table, theirs[0], ranges=list(_runs(live, new)))
+        change = _Change(table, theirs[0], ranges=list(_runs(live, new)), summary=theirs)
         change.clear = bool(have) and len(gone) == len(have)
         change.gone = [] if change.clear else sorted(gone)
         change.bulk = len(new) > BULK * len(live)
@@ -311,6 +319,11 @@ def _apply(db: sqlite3.Connection, pg: psycopg.Connection, index: SearchIndex | 
                 f"insert or replace into {STATE} values (?, ?)",
                 (f"digest:{change.table}", change.digest),
             )
+        if change.summary:
+            db.execute(
+                f"insert or replace into {STATE} values (?, ?)",
+                (f"summary:{change.table}", json.dumps(change.summary)),
+            )
     widths = {t.name: len(t.columns) for t in sqlite_tables()}
     out: queue.Queue = queue.Queue(maxsize=16)
     # Postgres is read in a thread while SQLite writes here: the two overlap.
@@ -322,8 +335,15 @@ def _apply(db: sqlite3.Connection, pg: psycopg.Connection, index: SearchIndex | 
             if rows is not None:
                 raise rows
             break
-        db.executemany(f"insert into [{table}] values ({', '.join('?' * widths[table])})", rows)
-        result.added[table] = result.added.get(table, 0) + len(rows)
+        if isinstance(rows, str):  # a JSON array of rows
+            values = ", ".join(f"value ->> {i}" for i in range(widths[table]))
+            added = db.execute(
+                f"insert into [{table}] select {values} from json_each(?)", (rows,)
+            ).rowcount
+        else:
+            db.executemany(f"insert into [{table}] values ({', '.join('?' * widths[table])})", rows)
+            added = len(rows)
+        result.added[table] = result.added.get(table, 0) + added
     reader.join()
     for sql in dropped:
         db.execute(sql)
@@ -349,6 +369,13 @@ def _read(pg: psycopg.Connection, changes: list[_Change], out: queue.Queue) -> N
 
 
 def _stream(pg: psycopg.Connection, table: str, where: str | None, out: queue.Queue) -> None:
+    if table in AS_JSON:
+        sql = json_batches_sql(table, where, BATCH)
+        with pg.cursor() as cur, cur.copy(f"copy ({sql}) to stdout (format binary)") as cp:
+            cp.set_types(["text"])
+            for (batch,) in cp.rows():
+                out.put((table, batch))
+        return
     sql, types = select_sql(table, where=where)
     with pg.cursor() as cur, cur.copy(f"copy ({sql}) to stdout (format binary)") as cp:
         cp.set_types(types)
