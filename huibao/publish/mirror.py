@@ -22,8 +22,8 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -54,7 +54,8 @@ STATE = "mirror_state"
 SAMPLE = 20  # keys per table compared with Postgres to catch reused ids
 BULK = 0.5  # inserting more than this share of a table: drop its indexes, rebuild after
 ANALYZE_DRIFT = 0.1  # re-ANALYZE when a table's rows changed by a tenth
-BATCH = 5000
+BATCH = 5000  # rows handed from the reading thread to SQLite at a time
+SMALL_BATCH = {"documents": 250}  # whole reports: a batch of 5,000 would be 50 MB of text
 # Many short rows: Postgres sends them as JSON and SQLite takes them apart (export.json_batches_sql)
 AS_JSON = {"keywords", "section_topics", "slogans"}
 
@@ -87,7 +88,7 @@ class Mirror:
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         db.execute("pragma journal_mode = delete")  # a killed sync is rolled back on next open
-        db.execute("pragma synchronous = off")  # rebuildable: a power cut costs a rebuild
+        db.execute("pragma synchronous = normal")  # each sync is on disk when it commits
         db.execute("pragma foreign_keys = off")
         db.execute("pragma temp_store = memory")
         db.execute("pragma cache_size = -262144")  # 256 MB: build indexes without spilling
@@ -249,9 +250,8 @@ class _Change:
 
 
 def _summary(table: str) -> str:
-    key = DIFFED[table]
-    return f"select count(*), coalesce(min({key}), 0), coalesce(max({key}), 0), "\
-        f"coalesce(sum({key}), 0) from {table}"  # fmt: skip
+    bounds = ", ".join(f"coalesce({f}({DIFFED[table]}), 0)" for f in ("min", "max", "sum"))
+    return f"select count(*), {bounds} from {table}"
 
 
 def _plan(db: sqlite3.Connection, pg: psycopg.Connection) -> list[_Change]:
@@ -324,11 +324,29 @@ def _apply(db: sqlite3.Connection, pg: psycopg.Connection, index: SearchIndex | 
                 f"insert or replace into {STATE} values (?, ?)",
                 (f"summary:{change.table}", json.dumps(change.summary)),
             )
-    widths = {t.name: len(t.columns) for t in sqlite_tables()}
     out: queue.Queue = queue.Queue(maxsize=16)
+    stop = threading.Event()
     # Postgres is read in a thread while SQLite writes here: the two overlap.
-    reader = threading.Thread(target=_read, args=(pg, changes, out), daemon=True)
+    reader = threading.Thread(target=_read, args=(pg, changes, out, stop), daemon=True)
     reader.start()
+    try:
+        _write(db, out, result)
+    finally:
+        stop.set()  # a failed write must not leave the reader waiting on a full queue
+        reader.join()
+    for sql in dropped:
+        db.execute(sql)
+    if index is not None and index.version() != _state(db, "search_index"):
+        index.copy_into(db)
+        db.execute(f"insert or replace into {STATE} values ('search_index', ?)", (index.version(),))
+    _analyze_if_drifted(db, result.counts)
+    db.execute(f"insert or replace into {STATE} values ('counts', ?)", (json.dumps(result.counts),))
+    return result
+
+
+def _write(db: sqlite3.Connection, out: queue.Queue, result: MirrorSync) -> None:
+    """Insert the batches the reader hands over until it says it is done (or failed)."""
+    widths = {t.name: len(t.columns) for t in sqlite_tables()}
     while True:
         table, rows = out.get()
         if table is _END:
@@ -344,37 +362,46 @@ def _apply(db: sqlite3.Connection, pg: psycopg.Connection, index: SearchIndex | 
             db.executemany(f"insert into [{table}] values ({', '.join('?' * widths[table])})", rows)
             added = len(rows)
         result.added[table] = result.added.get(table, 0) + added
-    reader.join()
-    for sql in dropped:
-        db.execute(sql)
-    if index is not None and index.version() != _state(db, "search_index"):
-        index.copy_into(db)
-        db.execute(f"insert or replace into {STATE} values ('search_index', ?)", (index.version(),))
-    _analyze_if_drifted(db, result.counts)
-    db.execute(f"insert or replace into {STATE} values ('counts', ?)", (json.dumps(result.counts),))
-    return result
 
 
-def _read(pg: psycopg.Connection, changes: list[_Change], out: queue.Queue) -> None:
+class _Stopped(Exception):
+    """The writer gave up: stop reading."""
+
+
+def _read(
+    pg: psycopg.Connection, changes: list[_Change], out: queue.Queue, stop: threading.Event
+) -> None:
     """Stream the rows to copy into `out` as (table, rows) batches, then _END."""
-    try:
-        for change in changes:
-            key = DIFFED.get(change.table)
-            for bounds in change.ranges:
-                where = None if bounds is None else f'"{key}" between {bounds[0]} and {bounds[1]}'
-                _stream(pg, change.table, where, out)
-        out.put((_END, None))
-    except BaseException as exc:  # hand the failure to the writer
-        out.put((_END, exc))
+
+    def put(item: tuple) -> None:
+        while True:
+            try:
+                return out.put(item, timeout=0.2)
+            except queue.Full:
+                if stop.is_set():
+                    raise _Stopped from None
+
+    with suppress(_Stopped):
+        try:
+            for change in changes:
+                key = DIFFED.get(change.table)
+                for span in change.ranges:
+                    where = span and f'"{key}" between {span[0]} and {span[1]}'
+                    _stream(pg, change.table, where, put)
+            put((_END, None))
+        except _Stopped:
+            raise
+        except BaseException as exc:  # hand the failure to the writer
+            put((_END, exc))
 
 
-def _stream(pg: psycopg.Connection, table: str, where: str | None, out: queue.Queue) -> None:
+def _stream(pg: psycopg.Connection, table: str, where: str | None, put: Callable) -> None:
     if table in AS_JSON:
         sql = json_batches_sql(table, where, BATCH)
         with pg.cursor() as cur, cur.copy(f"copy ({sql}) to stdout (format binary)") as cp:
             cp.set_types(["text"])
             for (batch,) in cp.rows():
-                out.put((table, batch))
+                put((table, batch))
         return
     sql, types = select_sql(table, where=where)
     with pg.cursor() as cur, cur.copy(f"copy ({sql}) to stdout (format binary)") as cp:
@@ -382,11 +409,11 @@ def _stream(pg: psycopg.Connection, table: str, where: str | None, out: queue.Qu
         batch = []
         for row in cp.rows():
             batch.append(row)
-            if len(batch) >= BATCH:
-                out.put((table, batch))
+            if len(batch) >= SMALL_BATCH.get(table, BATCH):
+                put((table, batch))
                 batch = []
         if batch:
-            out.put((table, batch))
+            put((table, batch))
 
 
 def _runs(live: list[int], new: set[int]) -> Iterator[tuple[int, int]]:
