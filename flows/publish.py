@@ -1,5 +1,5 @@
-"""The `publish` flow: refresh keyword IDF if needed, update the search index, export to SQLite
-and swap the Datasette file in atomically."""
+"""The `publish` flow: refresh keyword IDF if needed, bring the search index and the site mirror
+up to date (each ingest already does), copy the mirror and swap the copy in atomically."""
 
 from __future__ import annotations
 

@@ -74,6 +74,19 @@ def test_a_publish_after_an_ingest_only_copies_the_mirror_the_ingest_prepared(
     assert_same_as_from_scratch(published, tmp_path)
 
 
+def test_the_mirror_bookkeeping_is_hidden_on_the_site(published_site):
+    import asyncio
+
+    _, ds = published_site
+
+    async def tables():
+        response = await ds.client.get("/huibao.json")
+        return {t["name"]: t["hidden"] for t in response.json()["tables"]}
+
+    shown = asyncio.run(tables())
+    assert shown["mirror_state"] is True and shown["sections"] is False
+
+
 def test_added_changed_and_deleted_reports_reach_the_site_without_a_full_copy(
     inbox, pg_url, tmp_path, monkeypatch
 ):
