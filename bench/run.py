@@ -12,6 +12,7 @@ Steps, in order:
   6. publish: bring the search index and the site mirror up to date (each ingest already
               did), copy the mirror, swap it in                   → publish_rate (sections/s);
               then once more with --rebuild (the mirror made again from every row), for comparison
+  6b. increment: new files worth 1 % of the corpus, ingested and published (the everyday run)
   7. search:  Datasette's search box over the corpus's sections replicated to
               --search-sections (default 1,000,000)              → search_p50_ms, search_p95_ms
 Peak resident memory of huibao's processes (the parser workers included, Postgres excluded) is
@@ -137,11 +138,11 @@ def step_parse(path: Path, workers: int) -> dict:
     }
 
 
-def step_ingest(path: Path, workers: int) -> dict:
+def step_ingest(paths: list[Path], workers: int) -> dict:
     from huibao.flows.ingest import ingest
 
     started = time.perf_counter()
-    result = ingest(paths=[str(path)], workers=workers)
+    result = ingest(paths=[str(p) for p in paths], workers=workers)
     seconds = time.perf_counter() - started
     return {
         "seconds": round(seconds, 2),
@@ -168,6 +169,21 @@ def step_publish(home: Path, rebuild: bool = False) -> dict:
         "mb": round(result.bytes / 1e6, 1),
         "rate": round(result.sections_per_second),
         "phases": result.phases,
+    }
+
+
+def step_increment(path: Path, home: Path, args: argparse.Namespace, workers: int) -> dict:
+    """The everyday case: new files worth 1 % of the corpus, ingested and then published."""
+    extra = corpus(max(args.chars // 100, 50_000), args.seed + 1)
+    ingested = step_ingest([path, extra], workers)
+    published = step_publish(home)
+    return {
+        "new_files": ingested["files"] - ingested["unchanged"],
+        "chars": ingested["chars"],
+        "ingest_seconds": ingested["seconds"],
+        "ingest_phases": ingested["phases"],
+        "publish_seconds": published["seconds"],
+        "publish_phases": published["phases"],
     }
 
 
@@ -204,10 +220,11 @@ def main() -> int:
         for name, fn in (
             ("jieba", lambda: step_jieba(path, args.jieba_sample)),
             ("parse", lambda: step_parse(path, args.workers)),
-            ("ingest", lambda: step_ingest(path, args.workers)),
-            ("noop", lambda: step_ingest(path, args.workers)),
+            ("ingest", lambda: step_ingest([path], args.workers)),
+            ("noop", lambda: step_ingest([path], args.workers)),
             ("publish", lambda: step_publish(home)),
             ("rebuild", lambda: step_publish(home, rebuild=True)),
+            ("increment", lambda: step_increment(path, home, args, args.workers)),
             ("jieba_again", lambda: step_jieba(path, args.jieba_sample)),
         ):
             with PeakMemory() as mem:
@@ -279,6 +296,8 @@ def _print_table(r: dict) -> None:
         ("no-op re-run", f"{r['noop_seconds']} s", f"{r['ratios']['noop_vs_full']:.2%} of full (≤ 2%)", s["noop"]["peak_rss_mb"]),
         ("publish", f"{r['publish_rate']:,} sections/s", f"{s['publish']['seconds']} s (≥ 50,000/s)", s["publish"]["peak_rss_mb"]),
         ("publish --rebuild", f"{s['rebuild']['rate']:,} sections/s", f"{s['rebuild']['seconds']} s (every row copied again)", s["rebuild"]["peak_rss_mb"]),
+        ("1 % new files", f"ingest {s['increment']['ingest_seconds']} s, publish {s['increment']['publish_seconds']} s",
+         f"{s['increment']['new_files']} files, {s['increment']['chars']:,} chars", s["increment"]["peak_rss_mb"]),
     ]  # fmt: skip
     if "search" in s:
         rows.append((f"search, {s['search']['sections']:,} sections",
