@@ -35,7 +35,12 @@ SOURCES = {
     ),
 }
 FTS_OPTIONS = "text, content='', columnsize=0"
-SHADOW = ("data", "idx", "config")
+# FTS5's own tables behind each index: their keys and their other columns
+SHADOW = {
+    "data": (["id"], ["block"]),
+    "idx": (["segid", "term"], ["pgno"]),
+    "config": (["k"], ["v"]),
+}
 ORPHANS = (
     "create table if not exists search_orphans (fts text, id integer, primary key (fts, id)) "
     "without rowid"
@@ -190,14 +195,26 @@ class SearchIndex:
         (created if missing); a transaction of `target` is left open."""
         for fts in SOURCES:
             target.execute(f"create virtual table if not exists {fts} using fts5({FTS_OPTIONS})")
-            for shadow in SHADOW:
-                target.execute(f"delete from {fts}_{shadow}")
-                target.execute(
-                    f"insert into {fts}_{shadow} select * from search_index.{fts}_{shadow}"
-                )
+            for shadow, (keys, values) in SHADOW.items():
+                _copy_changed(target, f"{fts}_{shadow}", keys, values)
         target.execute(ORPHANS)
-        target.execute("delete from search_orphans")
-        target.execute("insert into search_orphans select * from search_index.search_orphans")
+        _copy_changed(target, "search_orphans", ["fts", "id"], [])
+
+
+def _copy_changed(target: sqlite3.Connection, table: str, keys: list[str], values: list[str]):
+    """Make `table` of `target` equal to the attached index's by deleting the rows that are gone
+    or differ and inserting the missing ones: an update touches a few segments of the index,
+    and rewriting all of it would also write all of it to the rollback journal."""
+    same = " and ".join(f"s.{c} is t.{c}" for c in keys + values)
+    target.execute(
+        f"delete from main.{table} as t where not exists "
+        f"(select 1 from search_index.{table} s where {same})"
+    )
+    keyed = " and ".join(f"t.{c} = s.{c}" for c in keys)
+    target.execute(
+        f"insert into main.{table} select * from search_index.{table} s where not exists "
+        f"(select 1 from main.{table} t where {keyed})"
+    )
 
 
 def _database_identity(pg: psycopg.Connection) -> str:
