@@ -116,11 +116,12 @@ def select_sql(name: str, where: str | None = None) -> tuple[str, list[str]]:
             types.append("text")
     pk = ", ".join(f'"{c.name}"' for c in source.primary_key.columns)
     condition = f" where {where}" if where else ""
-    named = ", ".join(f'{e} as "{n}"' for e, n in zip(exprs, _exported(name), strict=True))
+    named = ", ".join(f'{e} as "{n}"' for e, n in zip(exprs, exported_columns(name), strict=True))
     return f"select {named} from {name}{condition} order by {pk}", types
 
 
-def _exported(name: str) -> list[str]:
+def exported_columns(name: str) -> list[str]:
+    """The columns of table `name` in the published file, in order."""
     source = SQLModel.metadata.tables[name]
     return [c.name for c in source.columns if (name, c.name) not in SKIP_COLUMNS]
 
@@ -130,7 +131,7 @@ def json_batches_sql(name: str, where: str | None, size: int) -> str:
     array of its values): for tables of many short rows, which SQLite then takes apart in C
     (`json_each`) faster than Python can hand it a tuple per row."""
     sql, _ = select_sql(name, where)
-    values = ", ".join(f'x."{n}"' for n in _exported(name))
+    values = ", ".join(f'x."{n}"' for n in exported_columns(name))
     return (
         f"select json_agg(json_build_array({values}) order by n)::text from "
         f"(select row_number() over () - 1 as n, r.* from ({sql}) r) x group by n / {size} "

@@ -35,7 +35,7 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 from huibao.db.load import conninfo
 
 from . import site
-from .export import TABLES, json_batches_sql, select_sql, sqlite_tables
+from .export import TABLES, exported_columns, json_batches_sql, select_sql, sqlite_tables
 from .search_index import SearchIndex
 
 # Append-only tables and the key their rows come and go by (all rows of a key at once).
@@ -148,7 +148,7 @@ class Mirror:
                     index.attach(db)
                 result = _apply(db, pg, index)
                 result.rebuilt = rebuilt
-                db.execute(f"insert or replace into {STATE} values ('database', ?)", (identity,))
+                _set_state(db, "database", identity)
                 db.execute("commit")
                 return result
         finally:
@@ -191,11 +191,6 @@ def schema_statements() -> tuple[str, ...]:
     return out
 
 
-@cache
-def _columns(table: str) -> list[str]:
-    return next(t for t in sqlite_tables() if t.name == table).columns.keys()
-
-
 def _schema_digest() -> str:
     return hashlib.sha256("\n".join(sorted(schema_statements())).encode()).hexdigest()[:16]
 
@@ -203,6 +198,10 @@ def _schema_digest() -> str:
 def _state(db: sqlite3.Connection, key: str) -> str | None:
     row = db.execute(f"select value from {STATE} where key = ?", (key,)).fetchone()
     return row[0] if row else None
+
+
+def _set_state(db: sqlite3.Connection, key: str, value: str | None) -> None:
+    db.execute(f"insert or replace into {STATE} values (?, ?)", (key, value))
 
 
 def _keys_sql(table: str) -> str:
@@ -223,7 +222,7 @@ def _samples_hold(db: sqlite3.Connection, pg: psycopg.Connection) -> bool:
         if not keys:
             continue
         sql, _ = select_sql(table, where=f'"{key}" = any(%s)')
-        at = _columns(table).index(key)
+        at = exported_columns(table).index(key)
         theirs = pg.execute(sql, (keys,)).fetchall()
         kept = {row[at] for row in theirs}  # keys deleted since are not a mismatch
         marks = ", ".join("?" * len(keys))
@@ -315,15 +314,9 @@ def _apply(db: sqlite3.Connection, pg: psycopg.Connection, index: SearchIndex | 
             dropped += _drop_indexes(db, change.table)
         result.removed[change.table] = len(change.gone)
         if change.digest:
-            db.execute(
-                f"insert or replace into {STATE} values (?, ?)",
-                (f"digest:{change.table}", change.digest),
-            )
+            _set_state(db, f"digest:{change.table}", change.digest)
         if change.summary:
-            db.execute(
-                f"insert or replace into {STATE} values (?, ?)",
-                (f"summary:{change.table}", json.dumps(change.summary)),
-            )
+            _set_state(db, f"summary:{change.table}", json.dumps(change.summary))
     out: queue.Queue = queue.Queue(maxsize=16)
     stop = threading.Event()
     # Postgres is read in a thread while SQLite writes here: the two overlap.
@@ -338,9 +331,9 @@ def _apply(db: sqlite3.Connection, pg: psycopg.Connection, index: SearchIndex | 
         db.execute(sql)
     if index is not None and index.version() != _state(db, "search_index"):
         index.copy_into(db)
-        db.execute(f"insert or replace into {STATE} values ('search_index', ?)", (index.version(),))
+        _set_state(db, "search_index", index.version())
     _analyze_if_drifted(db, result.counts)
-    db.execute(f"insert or replace into {STATE} values ('counts', ?)", (json.dumps(result.counts),))
+    _set_state(db, "counts", json.dumps(result.counts))
     return result
 
 
@@ -445,13 +438,11 @@ def _drop_indexes(db: sqlite3.Connection, table: str) -> list[str]:
 
 def _analyze_if_drifted(db: sqlite3.Connection, counts: dict[str, int]) -> None:
     """Refresh the query planner's statistics when a table grew or shrank by a tenth."""
-    before = json.loads(db.execute(
-        f"select coalesce((select value from {STATE} where key = 'analyzed'), '{{}}')"
-    ).fetchone()[0])  # fmt: skip
+    before = json.loads(_state(db, "analyzed") or "{}")
     if before and all(
         abs(counts[t] - before.get(t, 0)) <= ANALYZE_DRIFT * max(before.get(t, 0), 1)
         for t in counts
     ):
         return
     db.execute("analyze")
-    db.execute(f"insert or replace into {STATE} values ('analyzed', ?)", (json.dumps(counts),))
+    _set_state(db, "analyzed", json.dumps(counts))
