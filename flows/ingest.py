@@ -1,5 +1,8 @@
 """The `ingest` flow: discover → read → clean → split → tag → load, one transaction per source.
 
+Parser processes load what they parse (huibao.db.store); this process hands out the files,
+keeps the counts and refreshes what depends on the whole corpus (keywords, search index).
+
 Unchanged files (same path, size and modification time, already loaded by this pipeline
 version) are skipped without being read; files whose content is already loaded are hashed and
 linked, not parsed. A file that cannot be read is recorded with its reason and the run goes on.
@@ -7,12 +10,11 @@ linked, not parsed. A file that cannot be read is recorded with its reason and t
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 import time
 import uuid
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -26,14 +28,14 @@ from prefect.utilities.annotations import quote
 from huibao.config import Settings
 from huibao.db import keywords, load
 from huibao.db.engine import database_url, upgrade
+from huibao.db.store import StoreInDatabase
 from huibao.files import FileStat, Unreadable, discover, folders_and_files
-from huibao.parallel import Outcome, parse_files
+from huibao.parallel import parse_files
 from huibao.text import pipeline_version
 
 DB_RETRIES = dict(retries=4, retry_delay_seconds=[2, 10, 30, 60])
-BATCH = 32  # parsed sources per load task
-LOADERS = 2  # load tasks at once, each on its own connection
 CLAIM_CHUNK = 8  # files taken at a time when several runs drain one inbox
+CLAIM_BATCH = 64  # stored files marked done at a time
 
 
 @dataclass(slots=True)
@@ -147,42 +149,10 @@ def _unchanged(k: load.KnownPath, stat: FileStat, version: str) -> bool:
     return same_file and done
 
 
-# No timeout: loads run in worker threads, which Prefect cannot interrupt (it only warns).
 @task(cache_policy=NONE, **DB_RETRIES)
-def load_outcomes(
-    url: str, outcomes: list[Outcome], version: str, changed: set[str], run: str
-) -> Counter:
-    """Load a batch; each source in its own transaction. Database outages raise (and the task
-    is retried); a source the database refuses is recorded as rejected."""
-    counts: Counter = Counter()
+def finish_claims(url: str, paths: list[str], run: str) -> None:
     with load.connect(url) as conn:
-        for o in outcomes:
-            kind = "files_changed" if o.stat.path in changed else "files_new"
-            if o.known:
-                existing = load.source_version(conn, o.sha256)
-                load.link_path(conn, o.stat, existing[0] if existing else None)
-                counts[kind] += 1
-                continue
-            if o.rejected:
-                # a transient failure is stored without its mtime, so the next run reads again
-                stat = dataclasses.replace(o.stat, mtime_ns=0) if o.transient else o.stat
-                load.record_rejection(conn, stat, o.sha256, o.rejected, o.encoding, o.format)
-                counts["files_rejected"] += 1
-                continue
-            try:
-                result = load.load_source(conn, o.stat, o.parsed, version)
-            except (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError) as exc:
-                conn.rollback()
-                reason = f"database refused the content: {type(exc).__name__}: {exc}".strip()
-                load.record_rejection(conn, o.stat, o.sha256, reason[:1000])
-                counts["files_rejected"] += 1
-                continue
-            counts[kind] += 1
-            counts["documents_loaded"] += result.documents
-            counts["sections_loaded"] += result.sections
-            counts["chars_loaded"] += result.chars
-        load.finish_claims(conn, [o.stat.path for o in outcomes], run)
-    return counts
+        load.finish_claims(conn, paths, run)
 
 
 @task(cache_policy=NONE, **DB_RETRIES)
@@ -273,39 +243,42 @@ def _record_finish(url: str, run_id: int, status: str, counts: Counter, message:
 
 
 def _write(url, plan, unreadable, version, run, claimer, workers, progress, counts, rejected):
-    """Record unreadable files, parse and load the files to do, mark the gone ones. Batches
-    load in threads (each on its own connection) while the worker processes parse on."""
+    """Record unreadable files, then parse and store the files to do, each in the worker
+    process that parsed it (huibao.db.store); mark the gone ones."""
     settings = Settings.from_env()
     if unreadable:
         counts["files_rejected"] += record_unreadable(url, quote(unreadable))
         rejected += [(u.path, u.reason) for u in unreadable]
     bar = _progress(len(plan.todo)) if progress else None
-    batch: list[Outcome] = []
-    loading: deque = deque()
-
-    def load_batch(final: bool = False) -> None:
-        nonlocal batch
-        if batch:
-            future = load_outcomes.submit(url, quote(batch), version, plan.changed_paths, run)
-            loading.append(future)
-            batch = []
-        while loading and (final or len(loading) > LOADERS):
-            counts.update(loading.popleft().result())
-
     clock = time.perf_counter()
     claimed = _claimed(claimer, plan.todo, counts)
-    workers = workers or settings.workers
-    for outcome in parse_files(claimed, workers, plan.known_hashes, settings.limits):
-        if outcome.rejected:
-            rejected.append((outcome.stat.path, outcome.rejected))
-        batch.append(outcome)
+    sink = StoreInDatabase(url, version)
+    done: list[str] = []
+    try:
+        for o in parse_files(
+            claimed, workers or settings.workers, plan.known_hashes, settings.limits, sink
+        ):
+            if o.rejected:
+                rejected.append((o.stat.path, o.rejected))
+                counts["files_rejected"] += 1
+            else:
+                counts["files_changed" if o.stat.path in plan.changed_paths else "files_new"] += 1
+            if o.stored:
+                counts["documents_loaded"] += o.stored.documents
+                counts["sections_loaded"] += o.stored.sections
+                counts["chars_loaded"] += o.stored.chars
+            done.append(o.stat.path)
+            if len(done) >= CLAIM_BATCH:
+                finish_claims(url, done, run)
+                done = []
+            if bar:
+                bar.advance()
+    finally:
+        sink.close()
         if bar:
-            bar.advance()
-        if len(batch) >= BATCH:
-            load_batch()
-    load_batch(final=True)
-    if bar:
-        bar.stop()
+            bar.stop()
+    if done:
+        finish_claims(url, done, run)
     if plan.gone:
         counts["files_gone"] = mark_gone(url, plan.gone)
     counts["ms_parse_and_load"] = _ms_since(clock)

@@ -1,5 +1,8 @@
 """Read and parse files in worker processes (jieba holds the GIL, so threads would not help).
 
+A `sink` given to `parse_files` runs in the worker on each outcome before it is sent back
+(`huibao.db.store` stores it in Postgres there), so a parsed report need not cross processes.
+
 Workers get the set of content hashes already loaded by this pipeline version and skip those
 files after hashing them, so renamed or copied files cost a read, not a parse. A worker that
 crashes takes only its file down: the file is retried once, then rejected.
@@ -9,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -17,6 +20,15 @@ from dataclasses import dataclass
 from huibao.files import FileStat
 from huibao.text import Limits, ParsedSource, Rejected, parse_source
 from huibao.text.read import read_bytes, sha256_bytes
+
+
+@dataclass(slots=True)
+class Stored:
+    """What a sink stored of a parsed file."""
+
+    documents: int = 0
+    sections: int = 0
+    chars: int = 0
 
 
 @dataclass(slots=True)
@@ -29,18 +41,27 @@ class Outcome:
     encoding: str | None = None
     format: str | None = None
     transient: bool = False  # the reason may go away by itself: read the file again next run
+    stored: Stored | None = None  # set by a sink that stored the outcome (and dropped `parsed`)
 
+
+Sink = Callable[[Outcome], Outcome]
 
 _KNOWN: frozenset[str] = frozenset()
 _LIMITS = Limits()
+_SINK: Sink | None = None
 
 
-def _init_worker(known: frozenset[str], limits: Limits) -> None:
-    global _KNOWN, _LIMITS
-    _KNOWN, _LIMITS = known, limits
+def _init_worker(known: frozenset[str], limits: Limits, sink: Sink | None) -> None:
+    global _KNOWN, _LIMITS, _SINK
+    _KNOWN, _LIMITS, _SINK = known, limits, sink
     from huibao.text.tokens import warm_up
 
     warm_up()
+
+
+def _work(stat: FileStat) -> Outcome:
+    outcome = process_file(stat)
+    return _SINK(outcome) if _SINK is not None else outcome
 
 
 def process_file(
@@ -85,10 +106,15 @@ def process_file(
 
 
 def parse_files(
-    stats: Iterable[FileStat], workers: int, known: frozenset[str], limits: Limits
+    stats: Iterable[FileStat],
+    workers: int,
+    known: frozenset[str],
+    limits: Limits,
+    sink: Sink | None = None,
 ) -> Iterator[Outcome]:
-    """Outcomes in completion order; at most a few files per worker are in flight at once, and
-    `stats` is consumed lazily (it may claim files as it is read)."""
+    """Outcomes in completion order, each passed through `sink` in the process that parsed
+    it; at most a few files per worker are in flight at once, and `stats` is consumed lazily
+    (it may claim files as it is read). An exception raised by `sink` ends the iteration."""
     source = iter(stats)
     retry: list[FileStat] = []
 
@@ -99,7 +125,8 @@ def parse_files(
 
     if workers <= 1:
         while (stat := next_stat()) is not None:
-            yield process_file(stat, known, limits)
+            outcome = process_file(stat, known, limits)
+            yield sink(outcome) if sink is not None else outcome
         return
     crashes: dict[str, int] = {}
     window = workers * 3
@@ -109,7 +136,7 @@ def parse_files(
             max_workers=workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
-            initargs=(known, limits),
+            initargs=(known, limits, sink),
         )
         in_flight: dict[Future, FileStat] = {}
         try:
@@ -119,7 +146,7 @@ def parse_files(
                     if stat is None:
                         exhausted = True
                         break
-                    in_flight[pool.submit(process_file, stat)] = stat
+                    in_flight[pool.submit(_work, stat)] = stat
                 if not in_flight:
                     break
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
