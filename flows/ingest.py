@@ -26,7 +26,7 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from huibao.config import Settings
-from huibao.db import keywords, load
+from huibao.db import indexes, keywords, load
 from huibao.db.engine import database_url, upgrade
 from huibao.db.store import StoreInDatabase
 from huibao.files import FileStat, Unreadable, discover, folders_and_files
@@ -35,6 +35,7 @@ from huibao.text import pipeline_version
 
 DB_RETRIES = dict(retries=4, retry_delay_seconds=[2, 10, 30, 60])
 CLAIM_CHUNK = 8  # files taken at a time when several runs drain one inbox
+CHUNK = 8  # files a parser process loads in one transaction
 CLAIM_BATCH = 64  # stored files marked done at a time
 
 
@@ -45,6 +46,7 @@ class Plan:
     changed_paths: set[str]
     gone: list[str]
     known_hashes: frozenset[str]
+    deferred_indexes: int = 0  # indexes set aside by runs that may have died since
     unreadable: list[Unreadable] = field(default_factory=list)
 
 
@@ -105,16 +107,17 @@ def update_search_index(url: str) -> dict:
 
 
 @task(cache_policy=NONE, timeout_seconds=6 * 3600, **DB_RETRIES)
-def sync_site_mirror(url: str) -> dict:
+def sync_site_mirror(url: str, skip: tuple[str, ...] = ()) -> dict:
     """Copy the rows loaded since the last sync into the site's SQLite mirror (and the search
-    index, when it changed), so that the next publish only copies a file."""
+    index, when it changed), so that the next publish only copies a file; tables in `skip`
+    are left for a later sync."""
     from huibao.publish.publish import search_index, site_mirror
 
     clock = time.perf_counter()
     settings = Settings.from_env()
     index = search_index(settings)
     try:
-        result = site_mirror(settings).sync(url, index)
+        result = site_mirror(settings).sync(url, index, skip)
     finally:
         index.close()
     return {"added": result.added, "removed": result.removed, "ms": _ms_since(clock)}
@@ -127,6 +130,7 @@ def plan_files(url: str, paths: list[str], stats: list[FileStat], version: str) 
     with load.connect(url) as conn:
         known = load.known_paths(conn, folders, files)
         hashes = frozenset(load.loaded_hashes(conn, version))
+        deferred = indexes.pending(conn)
     todo, unchanged, changed = [], [], set()
     for stat in stats:
         k = known.get(stat.path)
@@ -138,7 +142,7 @@ def plan_files(url: str, paths: list[str], stats: list[FileStat], version: str) 
         todo.append(stat)
     seen = {s.path for s in stats}
     gone = [p for p, k in known.items() if p not in seen and k.status == "present"]
-    return Plan(todo, unchanged, changed, gone, hashes)
+    return Plan(todo, unchanged, changed, gone, hashes, deferred)
 
 
 def _unchanged(k: load.KnownPath, stat: FileStat, version: str) -> bool:
@@ -147,6 +151,23 @@ def _unchanged(k: load.KnownPath, stat: FileStat, version: str) -> bool:
         k.source_status in ("loaded", "partial") and k.pipeline_version == version
     )
     return same_file and done
+
+
+@task(cache_policy=NONE, **DB_RETRIES)
+def set_indexes_aside(url: str, run: str, todo_bytes: int) -> list[str]:
+    """Before a load at least as large as the database: drop the indexes cheaper to build
+    once after it (huibao.db.indexes)."""
+    with load.connect(url) as conn:
+        return indexes.defer(conn, run) if indexes.worth_deferring(conn, todo_bytes) else []
+
+
+@task(cache_policy=NONE, timeout_seconds=6 * 3600, **DB_RETRIES)
+def build_indexes(url: str, run: str) -> dict:
+    """Build the indexes this run (or a run that died) set aside."""
+    clock = time.perf_counter()
+    with load.connect(url) as conn:
+        built = indexes.restore(conn, run)
+    return {"built": built, "ms": _ms_since(clock)}
 
 
 @task(cache_policy=NONE, **DB_RETRIES)
@@ -191,7 +212,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     status, message = "completed", None
     try:
         writes = bool(plan.todo or unreadable or plan.gone)
-        if writes or keywords_are_stale(url):
+        if writes or plan.deferred_indexes or keywords_are_stale(url):
             # A run that writes holds one of HUIBAO_DB_WRITES slots while it does.
             with load.WriterSlot(url, settings.db_writes):
                 if writes:
@@ -207,7 +228,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
                         counts,
                         rejected,
                     )
-                _refresh_derived(url, counts)
+                _refresh_derived(url, run, counts)
     except BaseException as exc:
         status, message = "failed", f"{type(exc).__name__}: {exc}"
         raise
@@ -251,13 +272,21 @@ def _write(url, plan, unreadable, version, run, claimer, workers, progress, coun
         rejected += [(u.path, u.reason) for u in unreadable]
     bar = _progress(len(plan.todo)) if progress else None
     clock = time.perf_counter()
+    if plan.todo:
+        set_indexes_aside(url, run, sum(s.size for s in plan.todo))
     claimed = _claimed(claimer, plan.todo, counts)
-    sink = StoreInDatabase(url, version)
+    feeder = None
+    if _prepare_site():
+        from huibao.publish.publish import search_index_path
+        from huibao.publish.search_index import Feeder
+
+        feeder = Feeder(search_index_path(settings), url)
+    sink = StoreInDatabase(url, version, search=feeder is not None)
     done: list[str] = []
     try:
-        for o in parse_files(
-            claimed, workers or settings.workers, plan.known_hashes, settings.limits, sink
-        ):
+        workers = workers or settings.workers
+        chunk = max(1, min(CHUNK, len(plan.todo) // (workers * 4)))  # small runs: every core busy
+        for o in parse_files(claimed, workers, plan.known_hashes, settings.limits, sink, chunk):
             if o.rejected:
                 rejected.append((o.stat.path, o.rejected))
                 counts["files_rejected"] += 1
@@ -267,6 +296,8 @@ def _write(url, plan, unreadable, version, run, claimer, workers, progress, coun
                 counts["documents_loaded"] += o.stored.documents
                 counts["sections_loaded"] += o.stored.sections
                 counts["chars_loaded"] += o.stored.chars
+                if feeder and o.stored.search:
+                    feeder.put(o.stored.search)
             done.append(o.stat.path)
             if len(done) >= CLAIM_BATCH:
                 finish_claims(url, done, run)
@@ -275,6 +306,10 @@ def _write(url, plan, unreadable, version, run, claimer, workers, progress, coun
                 bar.advance()
     finally:
         sink.close()
+        if feeder:
+            feeder.close()
+            if feeder.error:  # what it missed, the index update after the load does
+                get_run_logger().warning("search index: %s", feeder.error)
         if bar:
             bar.stop()
     if done:
@@ -284,21 +319,30 @@ def _write(url, plan, unreadable, version, run, claimer, workers, progress, coun
     counts["ms_parse_and_load"] = _ms_since(clock)
 
 
-def _refresh_derived(url: str, counts: Counter) -> None:
-    """Refresh the keywords and the search index when the sections changed, whether by this run
-    or by an earlier one killed before it could refresh them."""
+def _refresh_derived(url: str, run: str, counts: Counter) -> None:
+    """Build the indexes set aside, and refresh the keywords and the search index when the
+    sections changed, whether by this run or by an earlier one killed before it could."""
+    # side by side: the index build and the refresh work in Postgres, the search index in this
+    # process and SQLite
+    building = build_indexes.submit(url, run)
     if not keywords_are_stale(url):
+        counts["ms_indexes"] = building.result()["ms"]
         return
-    # side by side: the refresh works in Postgres, the index in this process and SQLite
     refreshing = refresh_keywords.submit(url)
-    indexing = None
-    if os.environ.get("HUIBAO_PREPARE_SITE", "1") != "0":
-        indexing = update_search_index.submit(url)
+    if _prepare_site():
+        # the load fed the search index: this only adds what it missed
+        counts["ms_search_index"] = update_search_index(url)["ms"]
+        # while the keywords are refreshed, the site mirror takes everything else
+        counts["ms_site_tables"] = sync_site_mirror(url, skip=keywords.TABLES)["ms"]
     counts["ms_keywords"] = refreshing.result()["ms"]
-    if indexing is not None:
-        counts["ms_search_index"] = indexing.result()["ms"]
-        # after both: the mirror holds the refreshed keywords and the updated index
-        counts["ms_site_tables"] = sync_site_mirror(url)["ms"]
+    counts["ms_indexes"] = building.result()["ms"]
+    if _prepare_site():
+        counts["ms_site_keywords"] = sync_site_mirror(url)["ms"]
+
+
+def _prepare_site() -> bool:
+    """Whether ingest keeps the search index and the site mirror ready for publish."""
+    return os.environ.get("HUIBAO_PREPARE_SITE", "1") != "0"
 
 
 def _ms_since(clock: float) -> int:

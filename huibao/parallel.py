@@ -1,7 +1,8 @@
 """Read and parse files in worker processes (jieba holds the GIL, so threads would not help).
 
-A `sink` given to `parse_files` runs in the worker on each outcome before it is sent back
-(`huibao.db.store` stores it in Postgres there), so a parsed report need not cross processes.
+A `sink` given to `parse_files` runs in the worker on each chunk of outcomes before they are
+sent back (`huibao.db.store` stores them in Postgres there), so a parsed report need not cross
+processes.
 
 Workers get the set of content hashes already loaded by this pipeline version and skip those
 files after hashing them, so renamed or copied files cost a read, not a parse. A worker that
@@ -29,6 +30,7 @@ class Stored:
     documents: int = 0
     sections: int = 0
     chars: int = 0
+    search: dict | None = None  # rows for the search index (huibao.publish.search_index)
 
 
 @dataclass(slots=True)
@@ -44,7 +46,7 @@ class Outcome:
     stored: Stored | None = None  # set by a sink that stored the outcome (and dropped `parsed`)
 
 
-Sink = Callable[[Outcome], Outcome]
+Sink = Callable[[list[Outcome]], list[Outcome]]
 
 _KNOWN: frozenset[str] = frozenset()
 _LIMITS = Limits()
@@ -59,9 +61,9 @@ def _init_worker(known: frozenset[str], limits: Limits, sink: Sink | None) -> No
     warm_up()
 
 
-def _work(stat: FileStat) -> Outcome:
-    outcome = process_file(stat)
-    return _SINK(outcome) if _SINK is not None else outcome
+def _work(files: list[FileStat]) -> list[Outcome]:
+    outcomes = [process_file(stat) for stat in files]
+    return _SINK(outcomes) if _SINK is not None else outcomes
 
 
 def process_file(
@@ -105,28 +107,42 @@ def process_file(
     return Outcome(stat, digest, parsed.slim(), encoding=source.encoding, format=source.format)
 
 
+CHUNK_BYTES = 2_000_000  # a chunk of files for one worker holds at most this much (or one file)
+
+
 def parse_files(
     stats: Iterable[FileStat],
     workers: int,
     known: frozenset[str],
     limits: Limits,
     sink: Sink | None = None,
+    chunk: int = 1,
 ) -> Iterator[Outcome]:
-    """Outcomes in completion order, each passed through `sink` in the process that parsed
-    it; at most a few files per worker are in flight at once, and `stats` is consumed lazily
-    (it may claim files as it is read). An exception raised by `sink` ends the iteration."""
+    """Outcomes in completion order. Files go to the workers `chunk` at a time (fewer when
+    they are large), and each chunk's outcomes pass through `sink` together in the process
+    that parsed them. At most a few chunks per worker are in flight at once, and `stats` is
+    consumed lazily (it may claim files as it is read). An exception raised by `sink` ends
+    the iteration."""
     source = iter(stats)
     retry: list[FileStat] = []
 
-    def next_stat() -> FileStat | None:
-        if retry:
-            return retry.pop()
-        return next(source, None)
+    def next_chunk() -> list[FileStat]:
+        if retry:  # after a crash, one file at a time
+            return [retry.pop()]
+        taken: list[FileStat] = []
+        size = 0
+        while len(taken) < chunk and size < CHUNK_BYTES:
+            stat = next(source, None)
+            if stat is None:
+                break
+            taken.append(stat)
+            size += stat.size
+        return taken
 
     if workers <= 1:
-        while (stat := next_stat()) is not None:
-            outcome = process_file(stat, known, limits)
-            yield sink(outcome) if sink is not None else outcome
+        while files := next_chunk():
+            outcomes = [process_file(stat, known, limits) for stat in files]
+            yield from sink(outcomes) if sink is not None else outcomes
         return
     crashes: dict[str, int] = {}
     window = workers * 3
@@ -138,24 +154,24 @@ def parse_files(
             initializer=_init_worker,
             initargs=(known, limits, sink),
         )
-        in_flight: dict[Future, FileStat] = {}
+        in_flight: dict[Future, list[FileStat]] = {}
         try:
             while True:
                 while len(in_flight) < window:
-                    stat = next_stat()
-                    if stat is None:
+                    files = next_chunk()
+                    if not files:
                         exhausted = True
                         break
-                    in_flight[pool.submit(_work, stat)] = stat
+                    in_flight[pool.submit(_work, files)] = files
                 if not in_flight:
                     break
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                 for future in done:
-                    outcome = future.result()  # raises BrokenProcessPool if a worker died
+                    outcomes = future.result()  # raises BrokenProcessPool if a worker died
                     del in_flight[future]
-                    yield outcome
+                    yield from outcomes
         except BrokenProcessPool:
-            for stat in in_flight.values():
+            for stat in (stat for files in in_flight.values() for stat in files):
                 crashes[stat.path] = crashes.get(stat.path, 0) + 1
                 if crashes[stat.path] >= 2:
                     yield Outcome(stat, rejected="the parser process crashed on this file (twice)")

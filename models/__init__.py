@@ -2,6 +2,7 @@
 
 from .tables import (
     CleaningEdit,
+    DeferredIndex,
     Document,
     FileClaim,
     GlossaryEntry,
@@ -22,6 +23,7 @@ from .tables import (
 
 __all__ = [
     "CleaningEdit",
+    "DeferredIndex",
     "Document",
     "FileClaim",
     "GlossaryEntry",

@@ -576,3 +576,20 @@ class FileClaim(SQLModel, table=True):
     done_at: datetime | None = Field(
         default=None, sa_column=_when(), description="when the run finished with it"
     )
+
+
+class DeferredIndex(SQLModel, table=True):
+    """An index dropped for the length of a large load and built again after it (building
+    once costs less than keeping it up to date row by row); a run killed in between leaves its
+    definition here for the next run to build."""
+
+    __tablename__ = "deferred_indexes"
+
+    name: str = Field(sa_column=Column(Text, primary_key=True), description="index name")
+    definition: str = Field(
+        sa_column=_text(nullable=False), description="its CREATE INDEX statement"
+    )
+    run: str = Field(sa_column=_text(nullable=False), description="the ingest run that dropped it")
+    deferred_at: datetime = Field(
+        sa_column=_when(nullable=False), description="when it was dropped"
+    )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+TABLES = ("keywords", "term_idf", "keyword_state")  # what a refresh writes
 SECTION_TOP = 5
 DOCUMENT_TOP = 20
 FULL_REFRESH_GROWTH = 0.10

@@ -13,48 +13,82 @@ import dataclasses
 import psycopg
 
 from huibao.parallel import Outcome, Stored
+from huibao.publish.search_index import search_texts
 
 from . import load
 
 
 class StoreInDatabase:
-    """A picklable sink for `parse_files`: each worker process opens its own connection."""
+    """A picklable sink for `parse_files`: each worker process opens its own connection. With
+    `search`, it also makes the rows of the search index for what it stored (the tokens are
+    made on every core, and nothing reads the texts back from Postgres)."""
 
-    def __init__(self, url: str, version: str) -> None:
-        self.url, self.version = url, version
+    def __init__(self, url: str, version: str, search: bool = False) -> None:
+        self.url, self.version, self.search = url, version, search
         self._conn: psycopg.Connection | None = None
 
     def __getstate__(self) -> dict:
-        return {"url": self.url, "version": self.version}
+        return {"url": self.url, "version": self.version, "search": self.search}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["url"], state["version"])
+        self.__init__(**state)
 
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
 
-    def __call__(self, outcome: Outcome) -> Outcome:
-        outcome.stored = load.retrying(lambda: self._attempt(outcome))
-        outcome.parsed = None  # stored: only the summary goes back
-        return outcome
+    def __call__(self, outcomes: list[Outcome]) -> list[Outcome]:
+        stored = load.retrying(lambda: self._attempt(outcomes))
+        for o, result in zip(outcomes, stored, strict=True):
+            o.stored = result
+            o.parsed = None  # stored: only the summary goes back
+        return outcomes
 
-    def _attempt(self, outcome: Outcome) -> Stored:
+    def _attempt(self, outcomes: list[Outcome]) -> list[Stored]:
         if self._conn is None or self._conn.closed or self._conn.broken:
             self.close()
             self._conn = load.connect(self.url)
         try:
-            return store(self._conn, outcome, self.version)
+            return store(self._conn, outcomes, self.version, self.search)
         except psycopg.OperationalError:
             self.close()  # the next attempt reconnects
             raise
 
 
-def store(conn: psycopg.Connection, o: Outcome, version: str) -> Stored:
+REFUSED = (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError)
+
+
+def store(
+    conn: psycopg.Connection, outcomes: list[Outcome], version: str, search: bool = False
+) -> list[Stored]:
+    """Store a chunk of outcomes: the parsed reports together in one transaction (each file on
+    its own when the database refuses the chunk, to find the file it refuses), then known
+    content and rejections, each in its own."""
+    results: dict[int, Stored] = {}
+    batch: dict[str, int] = {}  # content -> the outcome loading it (the first with it)
+    for i, o in enumerate(outcomes):
+        if o.parsed is not None and not o.rejected and o.sha256 not in batch:
+            batch[o.sha256] = i
+    if batch:
+        items = [outcomes[i] for i in batch.values()]
+        try:
+            loaded = load.load_sources(conn, [(o.stat, o.parsed) for o in items], version)
+        except REFUSED:
+            loaded = None
+        if loaded is not None:
+            for i, o, r in zip(batch.values(), items, loaded, strict=True):
+                results[i] = _stored(o, r, search)
+    for i, o in enumerate(outcomes):
+        if i not in results:
+            results[i] = store_one(conn, o, version, search)
+    return [results[i] for i in range(len(outcomes))]
+
+
+def store_one(conn: psycopg.Connection, o: Outcome, version: str, search: bool = False) -> Stored:
     """Store one outcome: link known content, record a rejection, or load the parsed reports.
     A source the database refuses is recorded as rejected with the database's reason."""
-    if o.known:
+    if o.known or (o.parsed is not None and not o.rejected and _loaded(conn, o, version)):
         existing = load.source_version(conn, o.sha256)
         load.link_path(conn, o.stat, existing[0] if existing else None)
         return Stored()
@@ -66,10 +100,21 @@ def store(conn: psycopg.Connection, o: Outcome, version: str) -> Stored:
     assert o.parsed is not None
     try:
         result = load.load_source(conn, o.stat, o.parsed, version)
-    except (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError) as exc:
-        conn.rollback()
+    except REFUSED as exc:
         reason = f"database refused the content: {type(exc).__name__}: {exc}".strip()[:1000]
         load.record_rejection(conn, o.stat, o.sha256, reason)
         o.rejected = reason
         return Stored()
-    return Stored(result.documents, result.sections, result.chars)
+    return _stored(o, result, search)
+
+
+def _loaded(conn: psycopg.Connection, o: Outcome, version: str) -> bool:
+    """Whether a parsed file's content was loaded by this pipeline version already (another
+    file of the same chunk had it)."""
+    existing = load.source_version(conn, o.sha256)
+    return existing is not None and existing[2] == version and existing[1] != "rejected"
+
+
+def _stored(o: Outcome, result: load.LoadResult, search: bool) -> Stored:
+    rows = search_texts(o.parsed, result.ids) if search else None
+    return Stored(result.documents, result.sections, result.chars, rows)

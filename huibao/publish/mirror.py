@@ -22,7 +22,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache
@@ -118,22 +118,28 @@ class Mirror:
                 pass
         return self._create(), True
 
-    def sync(self, reader_url: str, index: SearchIndex | None = None) -> MirrorSync:
+    def sync(
+        self, reader_url: str, index: SearchIndex | None = None, skip: Iterable[str] = ()
+    ) -> MirrorSync:
         """Bring the mirror in step with the database at `reader_url` (read-only is enough),
-        and copy in the search index when it changed."""
+        and copy in the search index when it changed. Tables in `skip` are left as they are
+        (for a later sync: an ingest syncs the rest while the keywords are being refreshed)."""
         started = time.perf_counter()
+        skip = frozenset(skip)
         with self._locked():
             try:
-                result = self._sync(reader_url, index, fresh=False)
+                result = self._sync(reader_url, index, skip, fresh=False)
             except sqlite3.DatabaseError as exc:
                 if isinstance(exc, sqlite3.OperationalError):
                     raise
                 # a damaged mirror (a power cut while syncing): start over from Postgres
-                result = self._sync(reader_url, index, fresh=True)
+                result = self._sync(reader_url, index, skip, fresh=True)
         result.seconds = time.perf_counter() - started
         return result
 
-    def _sync(self, reader_url: str, index: SearchIndex | None, fresh: bool) -> MirrorSync:
+    def _sync(
+        self, reader_url: str, index: SearchIndex | None, skip: frozenset[str], fresh: bool
+    ) -> MirrorSync:
         db, made = (self._create(), True) if fresh else self._connect()
         try:
             with psycopg.connect(conninfo(reader_url)) as pg:
@@ -146,7 +152,7 @@ class Mirror:
                     rebuilt = True
                 if index is not None:
                     index.attach(db)
-                result = _apply(db, pg, index)
+                result = _apply(db, pg, index, skip)
                 result.rebuilt = rebuilt
                 _set_state(db, "database", identity)
                 db.execute("commit")
@@ -253,12 +259,14 @@ def _summary(table: str) -> str:
     return f"select count(*), {bounds} from {table}"
 
 
-def _plan(db: sqlite3.Connection, pg: psycopg.Connection) -> list[_Change]:
-    """What to change in each table. A table whose keys have the same count, bounds and sum
-    on both sides is unchanged (new rows get new ids, so a change moves at least one); a small
-    table is copied again when the digest of its rows moved."""
+def _plan(db: sqlite3.Connection, pg: psycopg.Connection, skip: frozenset[str]) -> list[_Change]:
+    """What to change in each table but those in `skip`. A table whose keys have the same
+    count, bounds and sum on both sides is unchanged (new rows get new ids, so a change moves
+    at least one); a small table is copied again when the digest of its rows moved."""
     changes = []
     for table in TABLES:
+        if table in skip:
+            continue
         if table in WHOLE:
             sql, _ = select_sql(table)
             rows, digest = pg.execute(
@@ -295,11 +303,18 @@ def _plan(db: sqlite3.Connection, pg: psycopg.Connection) -> list[_Change]:
 _END = object()
 
 
-def _apply(db: sqlite3.Connection, pg: psycopg.Connection, index: SearchIndex | None) -> MirrorSync:
+def _apply(
+    db: sqlite3.Connection,
+    pg: psycopg.Connection,
+    index: SearchIndex | None,
+    skip: frozenset[str] = frozenset(),
+) -> MirrorSync:
     """Apply Postgres's rows to the mirror inside one transaction (left open for the caller)."""
     db.execute("begin immediate")
-    changes = _plan(db, pg)
-    result = MirrorSync(counts={c.table: c.rows for c in changes})
+    changes = _plan(db, pg, skip)
+    rows = {c.table: c.rows for c in changes}
+    before = json.loads(_state(db, "counts") or "{}")  # the tables skipped stay as they are
+    result = MirrorSync(counts={t: rows[t] if t in rows else before.get(t, 0) for t in TABLES})
     dropped: list[str] = []
     for change in changes:
         if change.clear:

@@ -40,8 +40,12 @@ def metadata_path(output: Path) -> Path:
     return output.with_name(output.stem + ".metadata.json")
 
 
+def search_index_path(settings: Settings) -> Path:
+    return settings.home / "search-index.db"
+
+
 def search_index(settings: Settings) -> SearchIndex:
-    return SearchIndex(settings.home / "search-index.db")
+    return SearchIndex(search_index_path(settings))
 
 
 def site_mirror(settings: Settings) -> Mirror:

@@ -14,16 +14,21 @@ a search's matches from the index alone (see huibao/datasette/search_count.py).
 from __future__ import annotations
 
 import hashlib
+import queue
 import sqlite3
+import threading
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
+from huibao.db.load import conninfo
 from huibao.text.fts import index_text
 
-# FTS table -> (Postgres table, SQL for the text of each row)
+# FTS table -> (Postgres table, SQL for the text of each row); `search_texts` makes the same
+# texts from a parsed file
 SOURCES = {
     "sections_fts": (
         "sections",
@@ -47,6 +52,30 @@ ORPHANS = (
 )
 ORPHAN_LIMIT = 0.25
 BATCH = 2000
+FINGERPRINT_EVERY = 64  # ids of rows whose digest is kept (and the first rows of each file)
+
+
+# An indexed row: (id, its index text, the digest of its text when it is kept, else None)
+Row = tuple[int, str, str | None]
+
+
+def search_texts(parsed, ids: list[tuple[int, list[int]]]) -> dict[str, list[Row]]:
+    """The rows a loaded file adds to each FTS table, given the ids its documents and sections
+    were stored under: the same texts as SOURCES reads back from Postgres."""
+    out: dict[str, list[Row]] = {"sections_fts": [], "documents_fts": []}
+    first = True
+    for doc, (doc_id, section_ids) in zip(parsed.documents, ids, strict=True):
+        out["documents_fts"].append(_row(doc_id, (doc.title or "") + "\n" + doc.text, first))
+        for s, sid in zip(doc.sections, section_ids, strict=True):
+            text = s.heading + "\n" + doc.text[s.body_start : s.body_end]
+            out["sections_fts"].append(_row(sid, text, first))
+            first = False
+    return out
+
+
+def _row(row_id: int, text: str, keep: bool) -> Row:
+    keep = keep or row_id % FINGERPRINT_EVERY == 0
+    return row_id, index_text(text), _digest(text) if keep else None
 
 
 @dataclass(slots=True)
@@ -60,7 +89,7 @@ class SearchIndex:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path)
+        self.db = sqlite3.connect(self.path, timeout=120)  # a publish may be copying it
         self.db.execute("pragma journal_mode = wal")
         self._schema()
 
@@ -114,20 +143,59 @@ class SearchIndex:
         rows = pg.execute(sql, (list(sample),)).fetchall()
         return all(_digest(text) == sample[i] for i, text in rows)
 
+    def prepare(self, pg: psycopg.Connection) -> bool:
+        """Start over if this index was made for another database, holds orphans nobody can
+        name, or its ids were reused (emptied and refilled); returns whether it started over."""
+        identity = _database_identity(pg)
+        reset = self._meta("database") not in (None, identity) or self._untracked_orphans()
+        if reset:
+            self._reset()
+        for fts, (_, sql) in SOURCES.items():
+            if not self._fingerprints_hold(pg, fts, sql):
+                self._reset()
+                reset = True
+                break
+        if reset or self._meta("database") is None:
+            self.db.execute("insert or replace into meta values ('database', ?)", (identity,))
+            self.db.execute("insert or replace into meta values ('orphan_ids', 'kept')")
+        self.db.commit()
+        return reset
+
+    def add(self, fts: str, rows: list[Row]) -> None:
+        """Index rows of a file just loaded (see `search_texts`); the caller commits."""
+        self.db.executemany(
+            f"insert into {fts}(rowid, text) values (?, ?)", ((i, t) for i, t, _ in rows)
+        )
+        self.db.executemany(
+            "insert or ignore into indexed (fts, id) values (?, ?)", ((fts, i) for i, _, _ in rows)
+        )
+        self.db.executemany(
+            "insert or replace into fingerprints values (?, ?, ?)",
+            ((fts, i, d) for i, _, d in rows if d is not None),
+        )
+
+    def merging(self, bulk: bool) -> None:
+        """Many inserts to come (`bulk`): leave FTS5's segments unmerged until they are done;
+        then merge them once (FTS5 would otherwise merge after every few commits)."""
+        for fts in SOURCES:
+            if bulk:
+                self.db.execute(f"insert into {fts}({fts}, rank) values ('automerge', 0)")
+            else:
+                self.db.execute(f"insert into {fts}({fts}, rank) values ('automerge', 4)")
+                self.db.execute(f"insert into {fts}({fts}, rank) values ('merge', 500)")
+
+    def touch(self) -> None:
+        """Mark the content as changed (the site mirror copies the index when it did)."""
+        self.db.execute("insert or replace into meta values ('version', ?)", (uuid.uuid4().hex,))
+
     def update(self, pg: psycopg.Connection) -> IndexUpdate:
         """Index what Postgres has and this index lacks (a read-only connection is enough)."""
         identity = _database_identity(pg)
-        rebuilt = False
-        if self._meta("database") not in (None, identity) or self._untracked_orphans():
-            self._reset()
-            rebuilt = True
+        rebuilt = self.prepare(pg)
         added, orphans = {}, {}
         orphans_before = {fts: int(self._meta(f"orphans:{fts}") or 0) for fts in SOURCES}
         for fts, (table, sql) in SOURCES.items():
             live = {r[0] for r in pg.execute(f"select id from {table}")}
-            if not self._fingerprints_hold(pg, fts, sql):  # ids were reused: start over
-                self._reset()
-                rebuilt = True
             have = {r[0] for r in self.db.execute("select id from indexed where fts = ?", (fts,))}
             gone = have - live
             total_orphans = int(self._meta(f"orphans:{fts}") or 0) + len(gone)
@@ -174,9 +242,7 @@ class SearchIndex:
             or self._meta("version") is None
             or any(orphans[fts] != before for fts, before in orphans_before.items())
         ):
-            self.db.execute(
-                "insert or replace into meta values ('version', ?)", (uuid.uuid4().hex,)
-            )
+            self.touch()
         self.db.commit()
         pg.commit()
         return IndexUpdate(added, orphans, rebuilt)
@@ -223,3 +289,57 @@ def _database_identity(pg: psycopg.Connection) -> str:
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+class Feeder:
+    """Indexes the rows of files as they are loaded, in a thread (SQLite works outside the
+    GIL), so that the index is ready when the loading ends. A failure here only leaves rows
+    for `SearchIndex.update` to index from Postgres; it is kept in `error`."""
+
+    COMMIT_ROWS = 20_000
+
+    def __init__(self, path: Path, reader_url: str) -> None:
+        self.path, self.reader_url = path, reader_url
+        self.error: BaseException | None = None
+        self.added = 0
+        self._queue: queue.Queue = queue.Queue(maxsize=32)
+        self._thread = threading.Thread(target=self._run, name="search-index", daemon=True)
+        self._thread.start()
+
+    def put(self, rows: dict[str, list[Row]]) -> None:
+        if self.error is None:
+            self._queue.put(rows)
+
+    def close(self) -> None:
+        if self.error is None:
+            self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        index = None
+        try:
+            index = SearchIndex(self.path)
+            with psycopg.connect(conninfo(self.reader_url)) as pg:
+                index.prepare(pg)
+            index.merging(bulk=True)
+            uncommitted = 0
+            while (item := self._queue.get()) is not None:
+                for fts, rows in item.items():
+                    index.add(fts, rows)
+                    uncommitted += len(rows)
+                    self.added += len(rows)
+                if uncommitted >= self.COMMIT_ROWS:
+                    index.db.commit()
+                    uncommitted = 0
+            if self.added:
+                index.touch()
+            index.merging(bulk=False)
+            index.db.commit()
+        except BaseException as exc:
+            self.error = exc
+            with suppress(queue.Empty):  # unblock a producer waiting on a full queue
+                while True:
+                    self._queue.get_nowait()
+        finally:
+            if index is not None:
+                index.close()

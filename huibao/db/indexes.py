@@ -1,0 +1,98 @@
+"""Indexes set aside while a large load runs, and built again after it.
+
+The GIN indexes (trigrams behind `LIKE '%招商引资%'` in psql, the topics of sections) cost more
+to keep up to date row by row than to build once, and kept up to date they come out several
+times larger (on a 5-million-character corpus, 73 MB against 10 MB for the body trigrams). So a
+run that loads at least as much as the database already holds drops them before loading and
+builds them after. Their definitions wait in `deferred_indexes` with the run that dropped them:
+a run killed in between leaves them to the next run, which builds them before it loads.
+"""
+
+from __future__ import annotations
+
+import psycopg
+
+from .load import CLAIM_LOCK_SPACE
+
+DEFERRABLE = (
+    "ix_sections_body_trgm",
+    "ix_sections_heading_trgm",
+    "ix_sections_topics",
+    "ix_documents_title_trgm",
+)
+LOCK = 48_153  # advisory lock: one run at a time sets indexes aside or builds them
+BUILD_MEMORY = "256MB"  # maintenance_work_mem of a build: GIN sorts its entries in memory
+
+
+def worth_deferring(conn: psycopg.Connection, todo_bytes: int) -> bool:
+    """Whether a run about to read `todo_bytes` of files loads at least what is loaded."""
+    (loaded,) = conn.execute(
+        "select coalesce(sum(bytes), 0) from sources where status in ('loaded', 'partial')"
+    ).fetchone()
+    conn.commit()
+    return todo_bytes > 0 and todo_bytes >= loaded
+
+
+_DEAD = """
+    not exists (
+        select 1 from pg_locks l
+        where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+          and l.classid = %(space)s and l.objid = hashtext(d.run)::oid)
+"""
+
+
+def pending(conn: psycopg.Connection) -> int:
+    """How many indexes are set aside (by any run)."""
+    (n,) = conn.execute("select count(*) from deferred_indexes").fetchone()
+    conn.commit()
+    return n
+
+
+def defer(conn: psycopg.Connection, run: str) -> list[str]:
+    """Drop the deferrable indexes that exist, keeping their definitions, and take over those
+    that runs which died left set aside; returns the names dropped."""
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(%s)", (LOCK,))
+        conn.execute(
+            f"update deferred_indexes d set run = %(run)s where {_DEAD}",
+            {"run": run, "space": CLAIM_LOCK_SPACE},
+        )
+        rows = conn.execute(
+            "select indexname, indexdef from pg_indexes "
+            "where schemaname = current_schema() and indexname = any(%s)",
+            (list(DEFERRABLE),),
+        ).fetchall()
+        for name, definition in rows:
+            conn.execute(
+                "insert into deferred_indexes (name, definition, run, deferred_at) "
+                "values (%s, %s, %s, now()) on conflict (name) do nothing",
+                (name, definition, run),
+            )
+            conn.execute(f'drop index "{name}"')
+    return [name for name, _ in rows]
+
+
+def restore(conn: psycopg.Connection, run: str | None = None) -> list[str]:
+    """Build the indexes set aside by `run` and by runs that died (another run still alive is
+    still loading: its indexes are its own to build); returns the names built."""
+    built = []
+    names = conn.execute(
+        f"select d.name from deferred_indexes d where d.run = %(run)s or {_DEAD} order by 1",
+        {"run": run, "space": CLAIM_LOCK_SPACE},
+    ).fetchall()
+    conn.commit()
+    for (name,) in names:
+        with conn.transaction():
+            conn.execute("select pg_advisory_xact_lock(%s)", (LOCK,))
+            row = conn.execute(
+                "select definition from deferred_indexes where name = %s", (name,)
+            ).fetchone()
+            if row is None:  # another run built it meanwhile
+                continue
+            exists = conn.execute("select to_regclass(%s) is not null", (name,)).fetchone()[0]
+            if not exists:
+                conn.execute(f"set local maintenance_work_mem = '{BUILD_MEMORY}'")
+                conn.execute(row[0])
+                built.append(name)
+            conn.execute("delete from deferred_indexes where name = %s", (name,))
+    return built
