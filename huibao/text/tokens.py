@@ -118,15 +118,20 @@ def tokenize(text: str) -> list[str]:
 def is_term(token: str) -> bool:
     """A token that can be a keyword: a noun-like word of two or more characters, not a stop
     word, not a number and not a mask such as `xx` or `**`."""
-    known = _TERM_CACHE.get(token)
-    if known is None:
+    return _TERMS[token]
+
+
+class _Decided(dict):
+    """Words already judged (the vocabulary of a corpus repeats: each word is judged once)."""
+
+    def __missing__(self, token: str) -> bool:
         known = _is_term(token)
-        if len(_TERM_CACHE) < 500_000:
-            _TERM_CACHE[token] = known
-    return known
+        if len(self) < 500_000:
+            self[token] = known
+        return known
 
 
-_TERM_CACHE: dict[str, bool] = {}  # the vocabulary of a corpus repeats: decide each word once
+_TERMS = _Decided()
 
 
 def _is_term(token: str) -> bool:
@@ -139,4 +144,7 @@ def _is_term(token: str) -> bool:
 
 
 def term_counts(text: str) -> Counter:
-    return Counter(t for t in tokenize(text) if is_term(t))
+    """Counts of the terms among the words of `text`, in the order they first occur."""
+    counts = Counter(tokenize(text))  # counted in C; then each distinct word judged once
+    terms = _TERMS
+    return Counter({t: n for t, n in counts.items() if terms[t]})

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 
 from .rules import load_yaml, trie_pattern
 
@@ -42,6 +44,11 @@ def _matcher() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     return trie_pattern(owners), {t: tuple(o) for t, o in owners.items()}
 
 
+@cache
+def _weights() -> dict[str, float]:
+    return {term: _weight(term) for term in _matcher()[1]}
+
+
 def term_hits(text: str) -> Counter:
     pattern, _ = _matcher()
     return Counter(pattern.findall(text))
@@ -57,21 +64,31 @@ def section_topics(heading: str, body: str) -> tuple[list[str], dict[str, list[s
 
 
 def topics_from_hits(
-    heading_hits: Counter, body_hits: Counter, size: int
+    heading_hits: Mapping[str, int], body_hits: Mapping[str, int], size: int
 ) -> tuple[list[str], dict[str, list[str]]]:
     """Like `section_topics`, from term counts already made (`size`: characters of text)."""
+    # Plain dicts and stable sorts by count: the order of Counter.most_common, at a fraction
+    # of the cost (this runs for every section).
     _, owners = _matcher()
-    scores: Counter = Counter()
-    evidence: dict[str, Counter] = defaultdict(Counter)
+    weights = _weights()
+    scores: dict[str, float] = {}
+    evidence: dict[str, dict[str, int]] = {}
     for hits, factor in ((heading_hits, HEADING_WEIGHT), (body_hits, 1.0)):
         for term, n in hits.items():
+            weight = n * factor * weights[term]
             for topic in owners[term]:
-                scores[topic] += n * factor * _weight(term)
-                evidence[topic][term] += n
+                scores[topic] = scores.get(topic, 0) + weight
+                terms = evidence.setdefault(topic, {})
+                terms[term] = terms.get(term, 0) + n
     if not scores:
         return [], {}
     top = max(scores.values())
-    chosen = [t for t, s in scores.most_common() if s >= MIN_SCORE and s >= RELATIVE * top][
-        :MAX_TOPICS
-    ]
-    return chosen, {t: [term for term, _ in evidence[t].most_common()] for t in chosen}
+    ranked = sorted(scores.items(), key=_count, reverse=True)
+    chosen = [t for t, s in ranked if s >= MIN_SCORE and s >= RELATIVE * top][:MAX_TOPICS]
+    return chosen, {
+        t: [term for term, _ in sorted(evidence[t].items(), key=_count, reverse=True)]
+        for t in chosen
+    }
+
+
+_count = itemgetter(1)
