@@ -269,7 +269,7 @@ def load_sources(
             },
         ).fetchall()
         _drop_orphans(conn, [r[0] for r in previous])
-        _skip_reference_checks(conn)  # after the deletes: they must still cascade
+        skip_reference_checks(conn)  # after the deletes: they must still cascade
         parsed = [(sid, p) for sid, (_, p) in zip(source_ids, items, strict=True)]
         loaded = _copy_documents(conn, parsed, version)
         _copy_edits(conn, parsed)
@@ -292,12 +292,14 @@ def _drop_orphans(conn, source_ids: list[int]) -> None:
 _TRUSTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def _skip_reference_checks(conn: psycopg.Connection) -> None:
-    """Skip the foreign-key checks of the rows this transaction copies next, as pg_restore
-    --disable-triggers does: every row they reference is a row the same transaction has just
-    written (or a taxonomy key synced before any load), so the checks, a query per row and
-    reference, only cost time (a third of Postgres's share of loading). Needs a superuser or
-    the SET privilege on session_replication_role; without it the checks run as usual."""
+def skip_reference_checks(conn: psycopg.Connection) -> None:
+    """Skip the foreign-key checks of the rows this transaction writes next, as pg_restore
+    --disable-triggers does, for a caller that knows every row they reference stays (a loader:
+    rows it has just written in the same transaction, or taxonomy keys synced before any
+    load); the checks, a query per row and reference, only cost time (a third of Postgres's
+    share of loading). Cascading deletes are triggers too: none may follow in the same
+    transaction. Needs a superuser or the SET privilege on session_replication_role; without
+    it the checks run as usual."""
     allowed = _TRUSTED.get(conn)
     if allowed is None:
         granted = (
