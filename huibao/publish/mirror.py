@@ -452,12 +452,16 @@ def _drop_indexes(db: sqlite3.Connection, table: str) -> list[str]:
 
 
 def _analyze_if_drifted(db: sqlite3.Connection, counts: dict[str, int]) -> None:
-    """Refresh the query planner's statistics when a table grew or shrank by a tenth."""
+    """Refresh the query planner's statistics of each table that grew or shrank by a tenth
+    since they were last taken (only those: analysing is a scan of every index)."""
     before = json.loads(_state(db, "analyzed") or "{}")
-    if before and all(
-        abs(counts[t] - before.get(t, 0)) <= ANALYZE_DRIFT * max(before.get(t, 0), 1)
-        for t in counts
-    ):
-        return
-    db.execute("analyze")
-    _set_state(db, "analyzed", json.dumps(counts))
+    drifted = [
+        t
+        for t, n in counts.items()
+        if t not in before or abs(n - before[t]) > ANALYZE_DRIFT * max(before[t], 1)
+    ]
+    for table in drifted:
+        db.execute(f"analyze [{table}]")
+        before[table] = counts[table]
+    if drifted:
+        _set_state(db, "analyzed", json.dumps(before))
