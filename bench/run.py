@@ -193,7 +193,9 @@ def main() -> int:
     )
     ap.add_argument("--chars", type=int, default=20_000_000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument(
+        "--workers", type=int, help="parser processes (default: as `huibao ingest` chooses)"
+    )
     ap.add_argument("--search-sections", type=int, default=1_000_000)
     ap.add_argument(
         "--jieba-sample", type=int, default=3_000_000, help="characters timed for jieba"
@@ -210,7 +212,8 @@ def main() -> int:
     quiet_prefect(home)
     server = LocalPrefectServer(home / "prefect").start()
     os.environ["PREFECT_API_URL"] = server.api_url
-    results: dict = {"cores": os.cpu_count(), "workers": args.workers, "machine": _machine()}
+    cores = os.cpu_count() or 1
+    results: dict = {"cores": cores, "workers": args.workers or cores, "machine": _machine()}
     steps: dict = {}
     try:
         with PeakMemory() as mem:
@@ -219,7 +222,7 @@ def main() -> int:
         steps["corpus"] = {"files": files, "chars_target": args.chars, "peak_rss_mb": mem.mb}
         for name, fn in (
             ("jieba", lambda: step_jieba(path, args.jieba_sample)),
-            ("parse", lambda: step_parse(path, args.workers)),
+            ("parse", lambda: step_parse(path, args.workers or cores)),
             ("ingest", lambda: step_ingest([path], args.workers)),
             ("noop", lambda: step_ingest([path], args.workers)),
             ("publish", lambda: step_publish(home)),

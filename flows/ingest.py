@@ -36,6 +36,7 @@ from huibao.text import pipeline_version
 DB_RETRIES = dict(retries=4, retry_delay_seconds=[2, 10, 30, 60])
 CLAIM_CHUNK = 8  # files taken at a time when several runs drain one inbox
 CHUNK = 8  # files a parser process loads in one transaction
+BYTES_PER_WORKER = 2_000_000  # of files to read, for each parser process started
 CLAIM_BATCH = 64  # stored files marked done at a time
 
 
@@ -215,8 +216,9 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         if writes or plan.deferred_indexes or keywords_are_stale(url):
             # A run that writes holds one of HUIBAO_DB_WRITES slots while it does.
             with load.WriterSlot(url, settings.db_writes):
+                large = False
                 if writes:
-                    _write(
+                    large = _write(
                         url,
                         plan,
                         unreadable,
@@ -228,7 +230,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
                         counts,
                         rejected,
                     )
-                _refresh_derived(url, run, counts)
+                _refresh_derived(url, run, counts, large)
     except BaseException as exc:
         status, message = "failed", f"{type(exc).__name__}: {exc}"
         raise
@@ -263,17 +265,20 @@ def _record_finish(url: str, run_id: int, status: str, counts: Counter, message:
         load.finish_run(conn, run_id, status, counts, message)
 
 
-def _write(url, plan, unreadable, version, run, claimer, workers, progress, counts, rejected):
+def _write(
+    url, plan, unreadable, version, run, claimer, workers, progress, counts, rejected
+) -> bool:
     """Record unreadable files, then parse and store the files to do, each in the worker
-    process that parsed it (huibao.db.store); mark the gone ones."""
+    process that parsed it (huibao.db.store); mark the gone ones. Returns whether the load was
+    large (at least what the database held: its indexes were set aside)."""
     settings = Settings.from_env()
     if unreadable:
         counts["files_rejected"] += record_unreadable(url, quote(unreadable))
         rejected += [(u.path, u.reason) for u in unreadable]
     bar = _progress(len(plan.todo)) if progress else None
     clock = time.perf_counter()
-    if plan.todo:
-        set_indexes_aside(url, run, sum(s.size for s in plan.todo))
+    todo_bytes = sum(s.size for s in plan.todo)
+    large = bool(plan.todo) and bool(set_indexes_aside(url, run, todo_bytes))
     claimed = _claimed(claimer, plan.todo, counts)
     feeder = None
     if _prepare_site():
@@ -284,7 +289,8 @@ def _write(url, plan, unreadable, version, run, claimer, workers, progress, coun
     sink = StoreInDatabase(url, version, search=feeder is not None)
     done: list[str] = []
     try:
-        workers = workers or settings.workers
+        # a pool costs a second or two to start: worth it only for a few seconds of parsing
+        workers = workers or max(1, min(settings.workers, todo_bytes // BYTES_PER_WORKER))
         chunk = max(1, min(CHUNK, len(plan.todo) // (workers * 4)))  # small runs: every core busy
         for o in parse_files(claimed, workers, plan.known_hashes, settings.limits, sink, chunk):
             if o.rejected:
@@ -317,11 +323,14 @@ def _write(url, plan, unreadable, version, run, claimer, workers, progress, coun
     if plan.gone:
         counts["files_gone"] = mark_gone(url, plan.gone)
     counts["ms_parse_and_load"] = _ms_since(clock)
+    return large
 
 
-def _refresh_derived(url: str, run: str, counts: Counter) -> None:
+def _refresh_derived(url: str, run: str, counts: Counter, large: bool = False) -> None:
     """Build the indexes set aside, and refresh the keywords and the search index when the
-    sections changed, whether by this run or by an earlier one killed before it could."""
+    sections changed, whether by this run or by an earlier one killed before it could. After
+    a `large` load the site mirror takes the new rows while the keywords are refreshed, then
+    the keywords; after a small one, all at once (each sync compares the whole mirror)."""
     # side by side: the index build and the refresh work in Postgres, the search index in this
     # process and SQLite
     building = build_indexes.submit(url, run)
@@ -332,12 +341,12 @@ def _refresh_derived(url: str, run: str, counts: Counter) -> None:
     if _prepare_site():
         # the load fed the search index: this only adds what it missed
         counts["ms_search_index"] = update_search_index(url)["ms"]
-        # while the keywords are refreshed, the site mirror takes everything else
-        counts["ms_site_tables"] = sync_site_mirror(url, skip=keywords.TABLES)["ms"]
+        if large:  # while the keywords are refreshed, the site mirror takes everything else
+            counts["ms_site_tables"] = sync_site_mirror(url, skip=keywords.TABLES)["ms"]
     counts["ms_keywords"] = refreshing.result()["ms"]
     counts["ms_indexes"] = building.result()["ms"]
     if _prepare_site():
-        counts["ms_site_keywords"] = sync_site_mirror(url)["ms"]
+        counts["ms_site_keywords" if large else "ms_site_tables"] = sync_site_mirror(url)["ms"]
 
 
 def _prepare_site() -> bool:
