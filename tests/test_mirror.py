@@ -115,6 +115,31 @@ def test_added_changed_and_deleted_reports_reach_the_site_without_a_full_copy(
     assert_same_as_from_scratch(published, tmp_path)
 
 
+def test_reports_only_added_are_copied_without_comparing_every_key(
+    inbox, pg_url, tmp_path, monkeypatch
+):
+    from huibao.db.engine import reader_url
+    from huibao.flows.ingest import ingest
+    from huibao.publish import mirror
+    from huibao.publish.publish import publish
+
+    ingest(paths=[str(inbox)], workers=1)
+    output = tmp_path / "site" / "huibao.db"
+    publish(reader_url(), output)
+    monkeypatch.setenv("HUIBAO_PREPARE_SITE", "0")
+    for path in SAMPLES.iterdir():
+        shutil.copy(path, inbox / path.name)
+    ingest(paths=[str(inbox)], workers=1)
+    listed = []
+    keys_sql = mirror._keys_sql
+    monkeypatch.setattr(mirror, "_keys_sql", lambda table: listed.append(table) or keys_sql(table))
+    published = publish(reader_url(), output)
+    assert published.mirror.added["documents"] >= 1 and published.mirror.added["sections"] >= 1
+    assert not any(published.mirror.removed.values())
+    assert "documents" not in listed and "sections" not in listed
+    assert_same_as_from_scratch(published, tmp_path)
+
+
 def test_a_mirror_of_reused_ids_starts_over(inbox, pg_url, tmp_path):
     from huibao.db.engine import reader_url
     from huibao.flows.ingest import ingest

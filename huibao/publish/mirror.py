@@ -284,6 +284,10 @@ def _plan(db: sqlite3.Connection, pg: psycopg.Connection, skip: frozenset[str]) 
         if theirs == ours:
             changes.append(_Change(table, theirs[0], summary=theirs))
             continue
+        appended = _appended(pg, table, ours, theirs)
+        if appended is not None:
+            changes.append(appended)
+            continue
         # one string: a row per key would cost more in this process than the keys themselves
         listed = pg.execute(
             f"select string_agg(k::text, ' ' order by k) from ({_keys_sql(table)}) x (k)"
@@ -298,6 +302,30 @@ def _plan(db: sqlite3.Connection, pg: psycopg.Connection, skip: frozenset[str]) 
         change.bulk = len(new) > BULK * len(live)
         changes.append(change)
     return changes
+
+
+def _appended(pg: psycopg.Connection, table: str, ours: list[int], theirs: list[int]):
+    """The change when rows were only added since the last sync (the everyday case), found
+    without listing every key: new rows get keys above any the mirror holds, so when the rows
+    up to the mirror's highest key still have its count and sum of keys, none of them went
+    and the new ones are those above it. None when rows went too."""
+    count, _, top, total = ours
+    if count == 0:
+        return _Change(table, theirs[0], ranges=[None], summary=theirs, bulk=True)
+    key = DIFFED[table]
+    below = pg.execute(
+        f"select count(*), coalesce(sum({key}), 0) from {table} where {key} <= %s", (top,)
+    ).fetchone()
+    if [int(v) for v in below] != [count, total]:
+        return None
+    added = theirs[0] - count
+    return _Change(
+        table,
+        theirs[0],
+        ranges=[(top + 1, theirs[2])],
+        summary=theirs,
+        bulk=added > BULK * theirs[0],
+    )
 
 
 _END = object()
