@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from conftest import SAMPLES, empty_database, query
-from huibao.db import indexes, load
+from huibao.db import indexes, keywords, load
 from huibao.db.store import store
 from huibao.files import FileStat
 from huibao.parallel import Outcome, process_file
@@ -84,6 +84,40 @@ class TestChunks:
             sum(s.documents for s in stored)
             == query(clean_db, "select count(*) from documents")[0][0]
         )
+
+
+@pytest.fixture
+def writer_url(clean_db) -> str:
+    """A role that may write rows but owns no table, as on a server run by someone else."""
+    with psycopg.connect(load.conninfo(clean_db), autocommit=True) as conn:
+        if not conn.execute("select 1 from pg_roles where rolname = 'huibao_writer'").fetchone():
+            conn.execute("create role huibao_writer login")
+        conn.execute(
+            "grant select, insert, update, delete, truncate on all tables in schema public "
+            "to huibao_writer"
+        )
+        conn.execute(
+            "grant usage, select, update on all sequences in schema public to huibao_writer"
+        )
+    return clean_db.replace("//huibao@", "//huibao_writer@", 1)
+
+
+def test_a_loader_that_owns_no_table_keeps_every_check_and_index_and_loads_the_same(
+    clean_db, writer_url, reports
+):
+    version = pipeline_version()
+    with load.connect(clean_db) as conn:
+        load.sync_taxonomies(conn)  # as every run does before it loads
+        store(conn, outcomes_of(reports), version)
+        keywords.refresh(conn)
+    expected = content_checksum(clean_db)
+    empty_database(clean_db)
+    with load.connect(writer_url) as conn:
+        assert not indexes.worth_deferring(conn, 10**12)  # it may not drop them
+        store(conn, outcomes_of(reports), version)
+        keywords.refresh(conn, force_full=True)
+    assert content_checksum(clean_db) == expected
+    assert set(indexes.DEFERRABLE) <= index_names(clean_db)
 
 
 def index_names(url: str) -> set[str]:

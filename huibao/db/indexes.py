@@ -25,12 +25,14 @@ BUILD_MEMORY = "256MB"  # maintenance_work_mem of a build: GIN sorts its entries
 
 
 def worth_deferring(conn: psycopg.Connection, todo_bytes: int) -> bool:
-    """Whether a run about to read `todo_bytes` of files loads at least what is loaded."""
+    """Whether a run about to read `todo_bytes` of files loads at least what is loaded (and
+    may drop the indexes)."""
     (loaded,) = conn.execute(
         "select coalesce(sum(bytes), 0) from sources where status in ('loaded', 'partial')"
     ).fetchone()
+    allowed = all(may_drop_indexes(conn, t) for t in ("sections", "documents"))
     conn.commit()
-    return todo_bytes > 0 and todo_bytes >= loaded
+    return allowed and todo_bytes > 0 and todo_bytes >= loaded
 
 
 _DEAD = """
@@ -39,6 +41,17 @@ _DEAD = """
         where l.locktype = 'advisory' and l.granted and l.objsubid = 2
           and l.classid = %(space)s and l.objid = hashtext(d.run)::oid)
 """
+
+
+def may_drop_indexes(conn: psycopg.Connection, table: str) -> bool:
+    """Whether this role may drop the indexes of `table` (its owner, or a member of its
+    owner's role); a loader with only the rights to write rows keeps the indexes as they are."""
+    row = conn.execute(
+        "select pg_has_role(current_user, relowner, 'USAGE') from pg_class "
+        "where oid = to_regclass(%s)",
+        (table,),
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def pending(conn: psycopg.Connection) -> int:

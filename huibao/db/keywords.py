@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import psycopg
 
+from .indexes import may_drop_indexes
 from .load import skip_reference_checks
 
 TABLES = ("keywords", "term_idf", "keyword_state")  # what a refresh writes
@@ -89,7 +90,10 @@ def stale(conn: psycopg.Connection) -> bool:
 def _drop_secondary_indexes(conn: psycopg.Connection) -> list[str]:
     """Drop the keyword table's indexes but its key, returning their definitions: filling the
     emptied table and building them after costs a fifth less than keeping them up to date.
-    The transaction that drops them builds them again (or, killed, drops nothing)."""
+    The transaction that drops them builds them again (or, killed, drops nothing). Only the
+    table's owner may: others keep them."""
+    if not may_drop_indexes(conn, "keywords"):
+        return []
     rows = conn.execute(
         "select i.indexname, i.indexdef from pg_indexes i "
         "join pg_class c on c.relname = i.indexname "
