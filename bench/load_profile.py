@@ -1,7 +1,7 @@
 """Where ingesting spends its time after parsing: CPU seconds of this process and of Postgres
 for each phase of an ingest, on already parsed files.
 
-    python bench/load_profile.py [--chars 5000000] [--seed 7]
+    python bench/load_profile.py [--chars 5000000] [--seed 7] [--profile load]
 
 The corpus is parsed first (all cores, not measured here: see bench/run.py), then, in this one
 process, loaded into a fresh embedded Postgres in chunks of files with their search-index rows
@@ -14,7 +14,9 @@ Postgres process: the cost of each step on its own, without the overlap of a rea
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import shutil
 import sys
 import tempfile
@@ -45,14 +47,17 @@ def postgres_cpu() -> float:
     return total
 
 
-def measure(name: str, fn: Callable[[], object], rows: list) -> object:
+def measure(name: str, fn: Callable[[], object], rows: list, profile: str | None) -> object:
+    profiler = cProfile.Profile() if profile and name.startswith(profile) else None
     pg, cpu, wall = postgres_cpu(), time.process_time(), time.perf_counter()
-    result = fn()
+    result = fn() if profiler is None else profiler.runcall(fn)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     time.sleep(0.5)  # let the postmaster reap the backends of the connections just closed
     rows.append((name, wall, cpu, postgres_cpu() - pg))
     print(f"  {name:22} {rows[-1][1]:7.2f} s wall {rows[-1][2]:7.2f} s ours "
           f"{rows[-1][3]:7.2f} s postgres", flush=True)  # fmt: skip
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
     return result
 
 
@@ -61,6 +66,9 @@ def main() -> int:
     ap.add_argument("--chars", type=int, default=5_000_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument(
+        "--profile", metavar="PHASE", help="also print the busiest functions of this phase"
+    )
     args = ap.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="huibao-loadprof-"))
@@ -129,11 +137,11 @@ def main() -> int:
             finally:
                 ix.close()
 
-        measure("load, chunks of 8", load_all, rows)
-        measure("search index", index, rows)
-        measure("GIN indexes", build, rows)
-        measure("keywords", refresh, rows)
-        measure("site mirror", mirror, rows)
+        measure("load, chunks of 8", load_all, rows, args.profile)
+        measure("search index", index, rows, args.profile)
+        measure("GIN indexes", build, rows, args.profile)
+        measure("keywords", refresh, rows, args.profile)
+        measure("site mirror", mirror, rows, args.profile)
     finally:
         embedded().stop()
         shutil.rmtree(home, ignore_errors=True)

@@ -6,7 +6,7 @@ processes.
 
 Workers get the set of content hashes already loaded by this pipeline version and skip those
 files after hashing them, so renamed or copied files cost a read, not a parse. A worker that
-crashes takes only its file down: the file is retried once, then rejected.
+crashes (or is killed) takes only its file down: the file is retried once, then rejected.
 """
 
 from __future__ import annotations
@@ -145,11 +145,14 @@ def parse_files(
             yield from sink(outcomes) if sink is not None else outcomes
         return
     crashes: dict[str, int] = {}
-    window = workers * 3
     exhausted = False
     while not exhausted or retry:
+        # After a crash, the files that were in flight go one at a time to a single process,
+        # so the file that crashes it is found; then every core is used again.
+        isolating = bool(retry)
+        window = 1 if isolating else workers * 3
         pool = ProcessPoolExecutor(
-            max_workers=workers,
+            max_workers=1 if isolating else workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
             initargs=(known, limits, sink),
@@ -157,12 +160,17 @@ def parse_files(
         in_flight: dict[Future, list[FileStat]] = {}
         try:
             while True:
-                while len(in_flight) < window:
+                while len(in_flight) < window and not (isolating and not retry):
                     files = next_chunk()
                     if not files:
                         exhausted = True
                         break
-                    in_flight[pool.submit(_work, files)] = files
+                    try:
+                        future = pool.submit(_work, files)
+                    except BrokenProcessPool:  # a process died while idle
+                        retry.extend(files)  # they never reached it: no crash counted
+                        raise
+                    in_flight[future] = files
                 if not in_flight:
                     break
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
@@ -177,7 +185,5 @@ def parse_files(
                     yield Outcome(stat, rejected="the parser process crashed on this file (twice)")
                 else:
                     retry.append(stat)
-            # Retry survivors one at a time, so the file that crashes is found.
-            workers, window = 1, 1
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

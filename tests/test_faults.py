@@ -1,4 +1,5 @@
-"""Crashes and outages lose nothing: killed ingests, a Postgres that goes away, killed publishes.
+"""Crashes and outages lose nothing: killed ingests and parser processes, a Postgres that goes
+away, killed publishes.
 
 The database is compared by content, not by ids: every table's rows with their foreign keys
 replaced by natural keys (a source's sha256, a document's ordinal in it, a section's path),
@@ -240,6 +241,80 @@ def test_ingest_without_a_database_says_so_in_one_line(tmp_path):
     assert out.returncode != 0
     message = out.stderr.strip().splitlines()
     assert len(message) == 1 and "database" in message[0], out.stderr
+
+
+class _CrashOn:
+    """A sink that kills its own parser process when given the file `name`, as a segfault in a
+    C library or the kernel's OOM killer would."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, outcomes):
+        if any(Path(o.stat.path).name == self.name for o in outcomes):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return outcomes
+
+
+def _parser_processes() -> list:
+    import psutil
+
+    return [p for p in psutil.Process().children() if "spawn_main" in " ".join(p.cmdline())]
+
+
+def _parse_all(folder: Path, sink=None, on_outcome=None) -> list:
+    from huibao.files import FileStat, discover
+    from huibao.parallel import parse_files
+    from huibao.text import Limits
+
+    stats = [s for s in discover([folder]) if isinstance(s, FileStat)]
+    outcomes = []
+    for outcome in parse_files(stats, 2, frozenset(), Limits(), sink=sink):
+        outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+    assert sorted(o.stat.path for o in outcomes) == sorted(s.path for s in stats)
+    return outcomes
+
+
+class TestParserProcessesDying:
+    def test_a_file_that_kills_its_parser_twice_is_rejected_and_every_other_file_parses(
+        self, tmp_path
+    ):
+        folder = make_corpus(tmp_path / "inbox", files=30)
+        (folder / "report-000-crash.txt").write_text(report(999), encoding="utf-8")  # sorts first
+        after_crash: list[int] = []
+
+        def watch(outcome):
+            if after_crash or "crashed" in (outcome.rejected or ""):
+                after_crash.append(len(_parser_processes()))
+
+        outcomes = _parse_all(folder, sink=_CrashOn("report-000-crash.txt"), on_outcome=watch)
+        by_name = {Path(o.stat.path).name: o for o in outcomes}
+        assert by_name.pop("report-000-crash.txt").rejected == (
+            "the parser process crashed on this file (twice)"
+        )
+        reports = [o for name, o in by_name.items() if name.startswith("report-")]
+        assert len(reports) == 30 and all(o.parsed for o in reports)
+        assert not any("crashed" in (o.rejected or "") for o in by_name.values())
+        # the files in flight were retried one at a time, then every core was used again
+        assert max(after_crash) == 2
+
+    def test_a_parser_process_killed_from_outside_loses_no_file(self, tmp_path):
+        folder = make_corpus(tmp_path / "inbox", files=30)
+        killed: list[int] = []
+
+        def kill_one(outcome):
+            workers = _parser_processes()
+            if not killed and workers:
+                killed.append(workers[0].pid)
+                os.kill(workers[0].pid, signal.SIGKILL)
+
+        outcomes = _parse_all(folder, on_outcome=kill_one)
+        assert killed
+        reports = [o for o in outcomes if Path(o.stat.path).name.startswith("report-")]
+        assert len(reports) == 30 and all(o.parsed for o in reports)
+        assert not any("crashed" in (o.rejected or "") for o in outcomes)
 
 
 def _inode(path: Path) -> int | None:
