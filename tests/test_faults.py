@@ -105,7 +105,7 @@ def prefect_api() -> str:
     return PREFECT_API_URL.value()
 
 
-def start_ingest(url: str, inbox: Path, home: Path, log: Path) -> subprocess.Popen:
+def start_ingest(url: str, inbox: Path, home: Path, log: Path, *args: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -115,7 +115,7 @@ def start_ingest(url: str, inbox: Path, home: Path, log: Path) -> subprocess.Pop
     }
     with open(log, "ab") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "huibao.cli", "ingest", str(inbox)],
+            [sys.executable, "-m", "huibao.cli", "ingest", *args, str(inbox)],
             env=env,
             cwd=ROOT,
             stdout=out,
@@ -315,6 +315,41 @@ class TestParserProcessesDying:
         reports = [o for o in outcomes if Path(o.stat.path).name.startswith("report-")]
         assert len(reports) == 30 and all(o.parsed for o in reports)
         assert not any("crashed" in (o.rejected or "") for o in outcomes)
+
+    def test_files_whose_parsers_keep_dying_are_recorded_and_the_next_run_loads_them(
+        self, pg_url, prefect_server, tmp_path
+    ):
+        import psutil
+
+        empty_database(pg_url)
+        inbox = tmp_path / "inbox"
+        inbox.mkdir()
+        names = {f"report-{i}.txt" for i in range(4)}
+        for i, name in enumerate(sorted(names)):
+            (inbox / name).write_text(report(300 + i), encoding="utf-8")
+        home, log = tmp_path / "home", tmp_path / "ingest.log"
+        proc = start_ingest(pg_url, inbox, home, log, "--workers", "2")
+        kills = 0
+        while proc.poll() is None:  # every parser process dies as soon as it is seen
+            try:
+                for child in psutil.Process(proc.pid).children(recursive=True):
+                    if "spawn_main" in " ".join(child.cmdline()):
+                        child.kill()
+                        kills += 1
+            except psutil.Error:
+                pass
+            time.sleep(0.01)
+        assert proc.returncode == 0, log.read_text()
+        assert kills >= 2
+        sources = "select path, status, error from sources"
+        rows = {Path(p).name: (status, error) for p, status, error in query(pg_url, sources)}
+        assert rows == {
+            name: ("rejected", "the parser process crashed on this file (twice)") for name in names
+        }
+
+        ingest_to_end(pg_url, inbox, home, log)
+        rows = {Path(p).name: status for p, status, _ in query(pg_url, sources)}
+        assert rows == dict.fromkeys(names, "loaded")
 
 
 def _inode(path: Path) -> int | None:
