@@ -77,7 +77,9 @@ def keywords_are_stale(url: str) -> bool:
     return load.retrying(ask)
 
 
-@task(cache_policy=NONE, timeout_seconds=3600, **DB_RETRIES)
+# No timeout_seconds on the two tasks submitted to threads (the keyword refresh, the index
+# build): Prefect cannot interrupt a thread blocked in Postgres, and it warns on every run.
+@task(cache_policy=NONE, **DB_RETRIES)
 def refresh_keywords(url: str) -> dict:
     """Recompute the corpus IDF and the keywords that depend on it."""
     clock = time.perf_counter()
@@ -162,7 +164,7 @@ def set_indexes_aside(url: str, run: str, todo_bytes: int) -> list[str]:
         return indexes.defer(conn, run) if indexes.worth_deferring(conn, todo_bytes) else []
 
 
-@task(cache_policy=NONE, timeout_seconds=6 * 3600, **DB_RETRIES)
+@task(cache_policy=NONE, **DB_RETRIES)
 def build_indexes(url: str, run: str) -> dict:
     """Build the indexes this run (or a run that died) set aside."""
     clock = time.perf_counter()

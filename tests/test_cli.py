@@ -61,3 +61,25 @@ def test_ingest_of_nothing_exits_non_zero_and_says_why(tmp_path):
     proc = huibao("ingest", str(tmp_path / "missing"))
     assert proc.returncode == 1
     assert "nothing to ingest" in proc.stderr
+
+
+def test_ingest_prints_its_summary_and_no_warnings(pg_url, prefect_server, tmp_path):
+    """A first load runs the index build and the keyword refresh side by side: nothing about
+    them (such as a timeout Prefect cannot enforce in a thread) may reach the user."""
+    import os
+
+    from prefect.settings import PREFECT_API_URL
+
+    from conftest import empty_database
+
+    empty_database(pg_url)
+    env = {
+        **os.environ,
+        "DATABASE_URL": pg_url,
+        "HUIBAO_HOME": str(tmp_path / "home"),
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+    }
+    proc = huibao("ingest", str(SAMPLES), env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "ingest: 4 files — 4 new" in proc.stdout
+    assert "WARNING" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
