@@ -290,7 +290,6 @@ def _write(
         feeder = Feeder(search_index_path(settings), url)
     sink = StoreInDatabase(url, version, search=feeder is not None)
     done: list[str] = []
-    crashed: list[Unreadable] = []
     try:
         # a pool costs a second or two to start: worth it only for a few seconds of parsing
         workers = workers or max(1, min(settings.workers, todo_bytes // BYTES_PER_WORKER))
@@ -299,8 +298,6 @@ def _write(
             if o.rejected:
                 rejected.append((o.stat.path, o.rejected))
                 counts["files_rejected"] += 1
-                if o.stored is None:  # no parser process lived to store it: it crashed
-                    crashed.append(Unreadable(o.stat.path, o.rejected))
             else:
                 counts["files_changed" if o.stat.path in plan.changed_paths else "files_new"] += 1
             if o.stored:
@@ -323,8 +320,6 @@ def _write(
                 get_run_logger().warning("search index: %s", feeder.error)
         if bar:
             bar.stop()
-    if crashed:  # recorded without the file's size and time: the next run tries it again
-        record_unreadable(url, quote(crashed))
     if done:
         finish_claims(url, done, run)
     if plan.gone:

@@ -121,8 +121,9 @@ def parse_files(
     """Outcomes in completion order. Files go to the workers `chunk` at a time (fewer when
     they are large), and each chunk's outcomes pass through `sink` together in the process
     that parsed them. At most a few chunks per worker are in flight at once, and `stats` is
-    consumed lazily (it may claim files as it is read). An exception raised by `sink` ends
-    the iteration."""
+    consumed lazily (it may claim files as it is read). A file rejected because it crashed
+    its parser process twice passes through `sink` in this process. An exception raised by
+    `sink` ends the iteration."""
     source = iter(stats)
     retry: list[FileStat] = []
 
@@ -160,7 +161,7 @@ def parse_files(
         in_flight: dict[Future, list[FileStat]] = {}
         try:
             while True:
-                while len(in_flight) < window and not (isolating and not retry):
+                while len(in_flight) < window and (retry or not isolating):
                     files = next_chunk()
                     if not files:
                         exhausted = True
@@ -182,7 +183,16 @@ def parse_files(
             for stat in (stat for files in in_flight.values() for stat in files):
                 crashes[stat.path] = crashes.get(stat.path, 0) + 1
                 if crashes[stat.path] >= 2:
-                    yield Outcome(stat, rejected="the parser process crashed on this file (twice)")
+                    # transient: a crash may have been the OOM killer, so the next run reads it
+                    # again; through the sink like every other outcome (here, in this process)
+                    crashed = [
+                        Outcome(
+                            stat,
+                            rejected="the parser process crashed on this file (twice)",
+                            transient=True,
+                        )
+                    ]
+                    yield from sink(crashed) if sink is not None else crashed
                 else:
                     retry.append(stat)
         finally:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, empty_database
 
 
 def huibao(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -66,11 +67,7 @@ def test_ingest_of_nothing_exits_non_zero_and_says_why(tmp_path):
 def test_ingest_prints_its_summary_and_no_warnings(pg_url, prefect_server, tmp_path):
     """A first load runs the index build and the keyword refresh side by side: nothing about
     them (such as a timeout Prefect cannot enforce in a thread) may reach the user."""
-    import os
-
     from prefect.settings import PREFECT_API_URL
-
-    from conftest import empty_database
 
     empty_database(pg_url)
     env = {

@@ -8,6 +8,7 @@ timestamps and run bookkeeping left out.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
 import signal
@@ -251,15 +252,24 @@ class _CrashOn:
         self.name = name
 
     def __call__(self, outcomes):
-        if any(Path(o.stat.path).name == self.name for o in outcomes):
+        in_parser = multiprocessing.parent_process() is not None  # not the run's own process
+        if in_parser and any(Path(o.stat.path).name == self.name for o in outcomes):
             os.kill(os.getpid(), signal.SIGKILL)
         return outcomes
 
 
-def _parser_processes() -> list:
+def _parser_processes(pid: int | None = None) -> list:
+    """The parser processes below process `pid` (this one by default)."""
     import psutil
 
-    return [p for p in psutil.Process().children() if "spawn_main" in " ".join(p.cmdline())]
+    found = []
+    for p in psutil.Process(pid).children(recursive=True):
+        try:
+            if "spawn_main" in " ".join(p.cmdline()):
+                found.append(p)
+        except psutil.Error:  # ended meanwhile, or a zombie of an earlier test
+            pass
+    return found
 
 
 def _parse_all(folder: Path, sink=None, on_outcome=None) -> list:
@@ -332,10 +342,9 @@ class TestParserProcessesDying:
         kills = 0
         while proc.poll() is None:  # every parser process dies as soon as it is seen
             try:
-                for child in psutil.Process(proc.pid).children(recursive=True):
-                    if "spawn_main" in " ".join(child.cmdline()):
-                        child.kill()
-                        kills += 1
+                for child in _parser_processes(proc.pid):
+                    child.kill()
+                    kills += 1
             except psutil.Error:
                 pass
             time.sleep(0.01)
