@@ -148,10 +148,66 @@ class TestHeadingTree:
         text = "三、下半年工作打算\n下半年，我们将全力以赴，完成全年任务。\n一是稳定经济增长。正文。\n二是扩大有效投资。正文。"
         assert [lvl for lvl, _, _ in outline(text)] == [1, 2, 2]
 
-    def test_yishi_paragraphs_after_a_long_narrative_are_points(self):
-        narrative = "过去一年，" + "我们坚持稳中求进，" * 20 + "取得显著成效。"
-        text = f"一、工作回顾\n{narrative}\n主要做了以下工作。\n一是首都功能持续优化。正文。\n二是科技创新加快。正文。"
-        assert [lvl for lvl, _, _ in outline(text)] == [1, 3, 3]
+    def test_yishi_run_after_any_amount_of_lead_in_is_level_two(self):
+        narrative = "过去一年，" + "我们坚持稳中求进，" * 40 + "取得显著成效。"
+        text = (
+            f"一、工作回顾\n{narrative}\n{narrative}\n一年来，主要做了以下工作。\n"
+            "一是首都功能持续优化。正文。\n二是科技创新加快。正文。"
+        )
+        assert [lvl for lvl, _, _ in outline(text)] == [1, 2, 2]
+
+    def test_run_items_may_head_several_paragraphs(self):
+        text = (
+            "一、工作回顾\n过去一年，成效显著。\n一是稳增长。面对压力，我们迎难而上。\n"
+            "财政政策有力。正文。\n货币政策稳健。正文。\n二是促改革。正文。\n开放扩大。正文。"
+        )
+        assert outline(text)[1:] == [(2, "一是", "稳增长"), (2, "二是", "促改革")]
+
+    @pytest.mark.parametrize(
+        ("first", "second"),
+        [("第一，", "第二，"), ("一要", "二要"), ("其一，", "其二，")],
+    )
+    def test_every_point_series_forms_runs(self, first, second):
+        text = (
+            f"三、今年任务\n今年要做好以下工作。\n{first}扩大内需。正文。\n{second}深化改革。正文。"
+        )
+        assert [(lvl, m) for lvl, m, _ in outline(text)][1:] == [
+            (2, first.rstrip("，")),
+            (2, second.rstrip("，")),
+        ]
+
+    def test_a_part_may_hold_two_runs(self):
+        text = (
+            "二、结构调整\n一要发展农业。正文。\n二要发展工业。正文。\n"
+            "国有企业改革要抓好三件事。\n一是建立制度。正文。\n二是推进重组。正文。"
+        )
+        assert [lvl for lvl, _, _ in outline(text)] == [1, 2, 2, 2, 2]
+
+    def test_bare_point_line_joins_the_text_on_the_next_line(self):
+        text = "二、扩大内需\n一是\n发行长期国债。正文。\n二是\n扩大消费。正文。"
+        assert outline(text)[1:] == [(2, "一是", "发行长期国债"), (2, "二是", "扩大消费")]
+
+    def test_a_lone_paragraph_initial_point_is_not_a_heading(self):
+        text = "一、工作情况\n一是要看到成绩。正文。\n同时也要看到不足。"
+        assert [(lvl, m) for lvl, m, _ in outline(text)] == [(1, "一、"), (3, "一是")]
+
+    def test_points_continuing_inside_the_paragraph_are_not_headings(self):
+        text = "二、存在的问题\n一是产业链条不长；二是项目储备不足；三是干部队伍老化。"
+        assert [(lvl, m) for lvl, m, _ in outline(text)] == [
+            (1, "二、"),
+            (3, "一是"),
+            (3, "二是"),
+            (3, "三是"),
+        ]
+
+    def test_a_run_item_keeps_its_level_when_its_paragraph_goes_on_to_the_next_point(self):
+        text = "三、结构调整\n一是发展农业。正文。\n二是发展工业。正文。\n三是发展科技。正文。四是扩大开放。正文。"
+        assert [(lvl, m) for lvl, m, _ in outline(text)][1:] == [
+            (2, "一是"),
+            (2, "二是"),
+            (2, "三是"),
+            (3, "四是"),
+        ]
 
     def test_yishi_paragraphs_beside_pcn_headings_are_points(self):
         text = "一、工作情况\n一是抓学习。正文。\n（一）产业。正文。\n（二）民生。正文。"
@@ -170,13 +226,13 @@ class TestHeadingTree:
         text = "一、工作情况\n（一）服务大局。一是加强规划管理。正文。二是推进集约用地。正文。"
         assert outline(text)[2:] == [(3, "一是", "加强规划管理"), (3, "二是", "推进集约用地")]
 
-    def test_points_continuing_a_paragraph_are_siblings(self):
-        text = "二、存在的问题\n一是产业链条不长；二是项目储备不足；三是干部队伍老化。"
-        assert outline(text)[1:] == [
-            (2, "一是", "产业链条不长"),
-            (2, "二是", "项目储备不足"),
-            (2, "三是", "干部队伍老化"),
-        ]
+    def test_heading_broken_by_an_open_book_title_mark_is_one_heading(self):
+        text = "一、工作回顾\n正文。\n三、关于《\n国民经济和社会发展第十一个五年规划纲要（草案）\n》的说明\n正文。"
+        assert outline(text)[-1] == (
+            1,
+            "三、",
+            "关于《国民经济和社会发展第十一个五年规划纲要（草案）》的说明",
+        )
 
     def test_unnumbered_short_lines_are_level_one_without_yi_headings(self):
         text = (

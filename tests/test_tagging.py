@@ -52,7 +52,11 @@ class TestMetadata:
                 "province",
             ),
             ("2026年广西壮族自治区政府工作报告", "", "province"),
-            ("2026年北京市政府工作报告", "", "province"),
+            (
+                "2026年北京市政府工作报告",
+                "",
+                None,
+            ),  # a municipality: province by rank, city by name
         ],
     )
     def test_admin_level_from_title_and_self_reference(self, title, text, level):
@@ -62,14 +66,16 @@ class TestMetadata:
         ("title", "org"),
         [
             ("自然资源局2023年上半年工作总结和下步工作计划", "自然资源局"),
-            ("市发展改革委2023年上半年工作总结及下半年工作打算", "发展改革委"),
+            ("市发展改革委2023年上半年工作总结及下半年工作打算", "市发展改革委"),
             ("应急管理办公室2023年上半年工作总结（街道）", "应急管理办公室"),
-            ("xx县农业农村局2023年工作总结", "农业农村局"),
+            ("xx县农业农村局2023年工作总结", "xx县农业农村局"),
             ("2023年上半年工作总结和下半年工作思路（镇乡）", None),
-            ("2026年北京市政府工作报告", None),
+            ("2026年北京市政府工作报告", "北京市人民政府"),
+            ("2026年四川省人民政府工作报告", "四川省人民政府"),
+            ("政府工作报告", None),
         ],
     )
-    def test_org_is_the_issuing_department_or_none_for_a_government(self, title, org):
+    def test_org_is_the_issuing_body_as_the_title_names_it(self, title, org):
         assert find_org(title) == org
 
     @pytest.mark.parametrize(
@@ -84,6 +90,120 @@ class TestMetadata:
     )
     def test_kind_of_report(self, title, head, kind):
         assert find_kind(title, head) == kind
+
+
+def meta(text: str) -> dict:
+    d = parse_text(text).documents[0]
+    return dict(
+        title=d.title, display_title=d.display_title, year=d.year, period=d.period,
+        level=d.admin_level, org=d.org, place=d.place, kind=d.kind,
+    )  # fmt: skip
+
+
+SUBTITLED = (
+    "政府工作报告\n——2024年1月8日在××市××区第十八届人民代表大会第四次会议上\n"
+    "××区人民政府区长 ×××\n各位代表：\n现在，我代表区人民政府，向大会报告工作，请予审议。\n"
+    "一、2023年工作回顾\n过去一年，在自治区党委、政府和市委的坚强领导下，全区经济平稳。"
+    "自治区党委、自治区人民政府出台政策，全区各族群众受益。\n"
+    "二、2024年工作安排\n2024年是关键之年。全区要做好工作。\n"
+)
+
+
+class TestIssuerAndYear:
+    """The issuer's own lines decide who wrote a report and when; what it mentions does not."""
+
+    def test_a_report_delivered_to_a_congress_is_dated_by_its_subtitle(self):
+        m = meta(SUBTITLED)
+        assert (m["year"], m["period"], m["kind"]) == (2024, "FY", "政府工作报告")
+
+    def test_a_district_in_an_autonomous_region_is_a_district(self):
+        m = meta(SUBTITLED)
+        assert (m["level"], m["place"], m["org"]) == ("district", "××市××区", "××市××区人民政府")
+
+    def test_a_generic_title_is_no_title_but_the_display_title_names_the_report(self):
+        m = meta(SUBTITLED)
+        assert m["title"] is None
+        assert m["display_title"] == "××市××区2024年政府工作报告"
+
+    def test_the_year_a_review_part_names_is_not_the_reports_year(self):
+        text = (
+            "各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。\n"
+            "一、2014年工作回顾\n2014年是全面深化改革的开局之年。过去一年成效显著。\n"
+            "二、今年工作总体部署\n今年要做好工作。"
+        )
+        m = meta(text)
+        assert (m["year"], m["period"], m["level"], m["org"]) == (2015, "FY", "national", "国务院")
+        assert m["display_title"] == "国务院2015年政府工作报告"
+
+    def test_a_delivered_reports_year_is_the_year_its_plans_name(self):
+        text = (
+            "各位代表：\n现在，我代表县人民政府，向大会报告工作，请予审议。\n"
+            "一、过去五年工作回顾\n2019年以来，全县经济总量翻番，2023年达到新高。\n"
+            "二、2024年主要任务\n今年要做好工作。"
+        )
+        assert meta(text)["year"] == 2024
+
+    def test_a_sentence_naming_this_year_counts_only_in_the_plans(self):
+        text = (
+            "各位代表：\n现在，我代表国务院，向大会报告过去五年的工作，请予审议。\n"
+            "一、过去五年工作回顾\n2002年是不平凡的一年。五年来成效显著。\n"
+            "二、对今年政府工作的建议\n2003年是全面贯彻落实党的十六大精神的开局之年。"
+        )
+        assert meta(text)["year"] == 2003
+
+    def test_a_signature_date_dates_a_report_without_a_dated_title(self):
+        text = "各位领导：\n现将工作汇报如下。\n一、工作情况\n全镇完成任务。\n××镇人民政府\n2023年7月10日"
+        m = meta(text)
+        assert (m["year"], m["kind"], m["level"], m["org"]) == (
+            2023,
+            "工作汇报",
+            "township",
+            "××镇人民政府",
+        )
+
+    def test_self_reference_decides_the_level_when_no_line_names_the_issuer(self):
+        text = (
+            "今年以来，在自治区党委、政府和市委的坚强领导下，我县坚持稳中求进，"
+            "县委、县政府召开会议，全县经济运行平稳。\n一、工作情况\n全县完成任务。"
+        )
+        assert meta(text)["level"] == "county"
+
+    def test_a_spaced_title_is_joined_up(self):
+        text = "××县人民政府工作报告\n"
+        assert meta("××县 2024 年 工 作 总 结\n一、工作情况\n正文。")["year"] == 2024
+        assert (
+            meta("政 府 工 作 报 告\n——2024年1月8日在××县第十八届人民代表大会上\n各位代表：")[
+                "kind"
+            ]
+            == "政府工作报告"
+        )
+        assert (
+            meta(text + "各位代表：\n现在，我代表县人民政府向大会报告工作。")["level"] == "county"
+        )
+
+    def test_a_title_broken_over_two_lines_is_one_title(self):
+        text = "××镇2024年上半年\n工作总结\n一、工作情况\n正文。"
+        m = meta(text)
+        assert (m["title"], m["period"], m["level"]) == (
+            "××镇2024年上半年工作总结",
+            "H1",
+            "township",
+        )
+
+    @pytest.mark.parametrize(
+        ("title", "kind"),
+        [("××县2024年上半年经济运行情况", "情况汇报"), ("关于乡村振兴工作的汇报材料", "工作汇报")],
+    )
+    def test_a_briefing_titled_by_its_subject_keeps_its_title(self, title, kind):
+        m = meta(f"{title}\n今年以来，全县经济运行平稳。\n一、主要工作\n正文。")
+        assert (m["title"], m["kind"]) == (title, kind)
+
+    def test_a_report_opening_with_its_subtitle_has_no_title(self):
+        text = (
+            "——2023年3月5日在第十四届全国人民代表大会第一次会议上\n各位代表：\n现在，我代表国务院。"
+        )
+        m = meta(text)
+        assert (m["title"], m["year"], m["level"], m["place"]) == (None, 2023, "national", "全国")
 
 
 def roles(text: str) -> list[str]:
@@ -136,6 +256,26 @@ class TestRoles:
             "三、2026年主要工作\n今年要做好以下工作。"
         )
         assert roles(text) == ["progress", "plans", "plans"]
+
+    @pytest.mark.parametrize(
+        ("heading", "role"),
+        [
+            ("一、2023年经济运行情况", "overview"),
+            ("一、发展现状", "overview"),
+            ("一、工作开展情况", "progress"),
+            ("三、2024年目标任务", "plans"),
+            ("三、“十五五”时期的主要任务", "plans"),
+        ],
+    )
+    def test_situation_parts_are_overview_and_task_parts_are_plans(self, heading, role):
+        assert roles(f"{heading}\n正文内容。")[0] == role
+
+    def test_an_explicit_cue_outranks_the_year(self):
+        text = (
+            "2025年政府工作报告\n各位代表：现在，我代表市人民政府向大会报告工作。\n"
+            "一、2025年以来工作回顾\n成效显著。\n二、2025年重点工作\n今年要做好工作。"
+        )
+        assert roles(text) == ["progress", "plans"]
 
     def test_lower_sections_inherit_the_role(self):
         doc = parse_text(

@@ -21,11 +21,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from .headings import heading_span, is_complete, line_marker
+from .headings import heading_span, is_bare_marker, is_complete, line_marker
 from .limits import Limits
 from .model import Edit
-from .rules import censor_rules, drop_inline_rules, drop_line_rules, markdown_prefix
-from .titles import is_collection_title, is_date_line, is_title
+from .rules import (
+    censor_rules,
+    drop_inline_rules,
+    drop_line_rules,
+    drop_trailer_rules,
+    markdown_prefix,
+)
+from .titles import is_collection_title, is_date_line, is_strong_title, is_title
 
 
 @dataclass(slots=True)
@@ -76,6 +82,7 @@ class _Line:
     nl_end: int
     text: str  # the line as it reads after its own edits
     blank_before: bool  # a blank or dropped line separates it from the previous kept line
+    continued: bool = False  # the previous line was joined to it: it holds a broken sentence
 
 
 _Op = tuple[int, int, str, str]  # raw_start, raw_end, replacement, rule
@@ -87,7 +94,12 @@ def clean(raw: str, *, fmt: str = "txt", limits: Limits | None = None) -> Cleane
     ops: list[_Op] = []
     lines: list[_Line] = []
     gap = False
+    trailer_at, trailer_rule = _trailer(raw)
     for start, end, nl_end in _raw_lines(raw):
+        if start >= trailer_at:
+            if nl_end > start:
+                ops.append((start, nl_end, "", trailer_rule))
+            continue
         content = raw[start:end]
         stripped = content.strip()
         if not stripped:
@@ -121,6 +133,7 @@ def clean(raw: str, *, fmt: str = "txt", limits: Limits | None = None) -> Cleane
             ops.append((line.nl_start, line.nl_end, "", "join_line"))
             lines[i + 1].text = line.text + lines[i + 1].text  # joined lines are judged as one
             lines[i + 1].blank_before = line.blank_before
+            lines[i + 1].continued = True
         elif newline != "\n":
             ops.append((line.nl_start, line.nl_end, "\n", "newline"))
 
@@ -136,6 +149,16 @@ def _raw_lines(raw: str) -> Iterator[tuple[int, int, int]]:
         pos = m.end()
     if pos < n:
         yield pos, n, n
+
+
+def _trailer(raw: str) -> tuple[int, str]:
+    """Where a block of site furniture that runs to the end of the file begins (a licence
+    notice under the text), and its rule; (len(raw), "") when there is none."""
+    for r in drop_trailer_rules():
+        for m in r.start.finditer(raw):
+            if r.confirm.search(raw, m.start()):
+                return m.start(), r.rule
+    return len(raw), ""
 
 
 def _drop_rule(stripped: str) -> str | None:
@@ -180,10 +203,30 @@ def _line_ops(raw: str, start: int, end: int, fmt: str) -> list[_Op]:
                 ops.append((body_start + m.start(), body_start + m.end(), "", r.rule))
                 blocked[m.start() : m.end()] = [True] * (m.end() - m.start())
 
+    for m in _SPACED_LETTERS.finditer(body) if _spaced_out(body) else ():
+        ops.append((body_start + m.start(), body_start + m.end(), "", "spacing"))
+        blocked[m.start() : m.end()] = [True] * (m.end() - m.start())
+
     for i, after, rule in _char_edits(body):
         if not blocked[i]:
             ops.append((body_start + i, body_start + i + 1, after, rule))
     return ops
+
+
+# A title or heading whose letters are spaced out for layout: `政 府 工 作 报 告`,
+# `××县 2024 年 工 作 总 结`: mostly single characters between spaces, none of them punctuation.
+_SPACED_LINE = re.compile(
+    r"^[^\s，。；：！？、]{1,4}(?:[ \u3000\xa0]+[^\s，。；：！？、]{1,4}){2,}$"
+)
+_SPACED_LETTERS = re.compile(r"(?<=\S)[ \u3000\xa0]+(?=\S)")
+
+
+def _spaced_out(body: str) -> bool:
+    if not _SPACED_LINE.match(body):
+        return False
+    tokens = body.split()
+    singles = sum(1 for t in tokens if len(t) == 1 and _is_cjk(t))
+    return singles * 2 > len(tokens)
 
 
 # --- width ----------------------------------------------------------------------------------
@@ -320,20 +363,47 @@ def _should_join(lines: list[_Line], i: int) -> bool:
     prev, nxt = lines[i].text, lines[i + 1].text
     if "\t" in prev or "\t" in nxt:  # table rows
         return False
-    if nxt.startswith(_CONTINUATION):
+    if nxt.startswith(_CONTINUATION) or is_bare_marker(prev):
         return True
     if lines[i + 1].blank_before or is_complete(prev):
         return False
+    if _unclosed(prev) and not line_marker(nxt) and not is_title(nxt):
+        return (
+            True  # a link or a `《` left open broke the line: `三、关于《` / `…纲要` / `》的说明`
+        )
+    if _split_title(prev, nxt):
+        return True
     if prev.startswith("——") or _is_heading_only(prev) or is_title(prev):
         return False
     if is_collection_title(prev) or is_date_line(prev) or is_date_line(nxt):
         return False
     if line_marker(nxt) or is_title(nxt):
         return False
-    # A short stand-alone label (an unnumbered heading such as `“十四五”时期工作回顾`, a speaker's
-    # name) opens a paragraph of its own; a fragment continuing a broken sentence does not.
-    starts_paragraph = i == 0 or lines[i].blank_before or is_complete(lines[i - 1].text)
-    return not (starts_paragraph and _is_label(prev))
+    # A short stand-alone label (an unnumbered heading such as `“十四五”时期工作回顾`, an office
+    # line, a speaker's name) is a paragraph of its own; a line that continues a sentence
+    # broken before it is not.
+    return lines[i].continued or not _is_label(prev)
+
+
+_PAIRS = ("《》", "“”", "（）", "「」", "『』")
+
+
+def _unclosed(line: str) -> bool:
+    return any(line.count(a) > line.count(b) for a, b in _PAIRS)
+
+
+def _split_title(prev: str, nxt: str) -> bool:
+    """A title the layout broke in two (`政府工作报` / `告`, `××镇2024年上半年` / `工作总结`):
+    the first half is no title, the second no title of its own (at most a bare kind such as
+    `工作总结`, where a title with a year or an issuer would open the next report), both
+    together are a title."""
+    return (
+        _is_label(prev)
+        and _is_label(nxt)
+        and not is_title(prev)
+        and not is_strong_title(nxt)
+        and is_title(prev + nxt)
+    )
 
 
 def _is_heading_only(line: str) -> bool:

@@ -43,6 +43,7 @@ class Marker:
     number: int
     text: str  # the marker as written, spaces after it excluded
     end: int  # offset just after the marker and any spaces that follow it
+    start: int = 0  # offset of the marker's first character
 
     @property
     def family(self) -> str:
@@ -80,6 +81,20 @@ def line_marker(line: str) -> Marker | None:
     return None
 
 
+_BARE_MARKER = re.compile(
+    rf"(?:第{CN}(?:部分|篇|章)|{CN}[、．.]|[（(]{CN}[）)]|{CN}(?:是|要)|[第其]{CN}[，,、：:]?)"
+)
+
+
+def is_bare_marker(line: str) -> bool:
+    """A marker alone on its line (`一是`, `（三）`): its text is on the next line.
+
+    >>> is_bare_marker("一是"), is_bare_marker("一是加快发展")
+    (True, False)
+    """
+    return bool(_BARE_MARKER.fullmatch(line.strip()))
+
+
 _INLINE_POINT = re.compile(rf"(?<=[。；：！？])\s*({CN})是")
 
 
@@ -98,7 +113,9 @@ def inline_points(text: str, start: int = 0, end: int | None = None) -> list[Mar
         if number != expected:
             continue
         marker = m.group(1) + "是"
-        found.append(Marker("point", POINT_RANK, number, marker, m.start(1) + len(marker)))
+        found.append(
+            Marker("point", POINT_RANK, number, marker, m.start(1) + len(marker), m.start(1))
+        )
     return found if len(found) >= 2 else []
 
 
@@ -130,7 +147,7 @@ def continued_points(line: str, first: Marker) -> list[Marker]:
             continue
         pos = first.end + m.start(1)
         text = m.group(1) + "是"
-        found.append(Marker("point", POINT_RANK, expected, text, pos + len(text)))
+        found.append(Marker("point", POINT_RANK, expected, text, pos + len(text), pos))
         expected += 1
     return found
 

@@ -1,17 +1,26 @@
-"""Document metadata: year, period, administrative level, issuing organisation, kind of report.
+"""Document metadata: year, period, administrative level, issuer, place, kind, display title.
 
-Read from the title first, then from how the text speaks of itself: `全县`, `我区`, `镇党委`,
-`自治区林业局`. Fields stay None when the text does not say.
+The issuer's own lines decide (`issuer.py`): its title, the subtitle's congress and date, the
+speaker's office line, `我代表…`, the signature. The text's self-reference (`全县`, `我区`,
+`镇党委`) decides the level only when those are silent. Fields stay None when the text does
+not say.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
+from .issuer import Issuer, find_issuer
+from .model import Section
 from .numerals import parse_chinese_numeral
-from .titles import REPORT_KINDS
+from .places import PLACE_CHAR, bare_unit, national_place, organs, unit_level, units
+from .roles import heading_roles
+from .rules import load_yaml
+from .titles import is_generic_title, title_kind
 
 
 @dataclass(slots=True)
@@ -21,17 +30,54 @@ class DocumentMeta:
     admin_level: str | None
     org: str | None
     kind: str | None
+    place: str | None = None
+    display_title: str | None = None
 
 
-def document_meta(title: str | None, text: str) -> DocumentMeta:
+def document_meta(title: str | None, text: str, sections: Sequence[Section] = ()) -> DocumentMeta:
     head = text[:3000]
+    issuer = find_issuer(title, text)
+    kind = find_kind(title, head)
+    year = find_year(title, head, kind=kind, issuer=issuer, sections=sections, text=text)
+    period = find_period(title, head, kind)
+    level = find_admin_level(title, text, issuer)
+    place = issuer.place
     return DocumentMeta(
-        year=find_year(title, head),
-        period=find_period(title, head),
-        admin_level=find_admin_level(title, text),
-        org=find_org(title),
-        kind=find_kind(title, head),
+        year=year,
+        period=period,
+        admin_level=level,
+        org=issuer.org,
+        kind=kind,
+        place=place,
+        display_title=display_title(title, place, issuer.org, year, period, kind),
     )
+
+
+# --- kind -----------------------------------------------------------------------------------
+
+
+@cache
+def _kind_cues() -> tuple[re.Pattern, list[tuple[re.Pattern, str]]]:
+    data = load_yaml("kinds.yaml")
+    congress = re.compile("|".join(data["congress_report_cues"]))
+    opening = [(re.compile(c["pattern"]), c["kind"]) for c in data["opening_cues"]]
+    return congress, opening
+
+
+def find_kind(title: str | None, head: str) -> str | None:
+    """The kind the title names; else how the opening speaks of itself (`向大会报告工作` is a
+    政府工作报告, `汇报如下` a 工作汇报)."""
+    if title:
+        kind = title_kind(title)
+        if kind:
+            return kind
+    congress, opening = _kind_cues()
+    if congress.search(head[:1500]):
+        return "政府工作报告"
+    for pattern, kind in opening:
+        if pattern.search(head[:800]):
+            return kind
+    return None
 
 
 # --- year -----------------------------------------------------------------------------------
@@ -41,10 +87,26 @@ _CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})年")
 _PERIOD_AFTER_YEAR = re.compile(
     r"((?:19|20)\d\d)\s*年\s*(?:上半年|下半年|全年|度|第?[一二三四1-4]季度|[1１一]\s*[-—至~～]\s*\d{1,2}\s*月|工作|以来|是)"
 )
+_YEAR_IS = re.compile(r"(?:^|(?<=[。！？\n]))\s*((?:19|20)\d\d)年是")
+_FYP = re.compile(r"“?十([一二三四五六七八九])五”?")  # 十四五, 十五五: the Nth five-year plan
 
 
-def find_year(title: str | None, head: str) -> int | None:
-    """The year a report is about: from its title, else the first `2022年上半年`-like phrase."""
+def find_year(
+    title: str | None,
+    head: str,
+    *,
+    kind: str | None = None,
+    issuer: Issuer | None = None,
+    sections: Sequence[Section] = (),
+    text: str = "",
+) -> int | None:
+    """The year a report speaks for.
+
+    The title's year; else the date of its subtitle or signature; for a report delivered to a
+    congress, the year it was delivered, read from its parts (`2024年主要任务`, or the year
+    after the one `2023年工作回顾` reviews); else the first `2022年上半年`-like phrase. The
+    year a 回顾 part reviews is never a delivered report's year.
+    """
     if title:
         m = _YEAR.search(title)
         if m:
@@ -52,10 +114,58 @@ def find_year(title: str | None, head: str) -> int | None:
         m = _CN_YEAR.search(title)
         if m:
             return _cn_year(m.group(1))
+    if issuer and issuer.date_year:
+        return issuer.date_year
+    if kind == "政府工作报告":
+        return _delivered_year(sections, text or head)
     m = _PERIOD_AFTER_YEAR.search(head)
-    if m:
-        return int(m.group(1))
+    return int(m.group(1)) if m else None
+
+
+def _delivered_year(sections: Sequence[Section], text: str) -> int | None:
+    """The year a government work report was delivered, from how its parts are laid out:
+    reports review the past year (or years), then plan the year they are delivered in."""
+    top = [s for s in sections if s.level <= 1 and s.kind in ("heading", "part") and s.heading]
+    plans_from = None  # where the first part that plans begins
+    reviewed: int | None = None
+    for s in top:
+        role = _heading_role(s.heading)
+        years = heading_years(s.heading)
+        if role == "plans":
+            if years and years[-1] < 2100 and not _FYP.search(s.heading):
+                return years[-1]
+            plans_from = s.start if plans_from is None else plans_from
+        elif plans_from is None and len(years) == 1 and not _FYP.search(s.heading):
+            reviewed = reviewed or years[0]  # a part before the plans that names one year
+    if reviewed:
+        return reviewed + 1
+    if plans_from is not None:
+        m = _YEAR_IS.search(text, plans_from)
+        if m:
+            return int(m.group(1))
+    for s in top:
+        if _heading_role(s.heading) == "plans":
+            m = _FYP.search(s.heading)
+            if m:
+                return _fyp_start(m.group(1))
     return None
+
+
+def _heading_role(heading: str) -> str | None:
+    cues = heading_roles(heading)
+    return cues[-1] if cues else None
+
+
+def heading_years(heading: str) -> list[int]:
+    """Years a heading names: `2024年…` → [2024]; a five-year plan `“十四五”时期` → [2021]."""
+    years = [int(y) for y in _YEAR.findall(heading)]
+    years += [_fyp_start(m.group(1)) for m in _FYP.finditer(heading)]
+    return years
+
+
+def _fyp_start(numeral: str) -> int:
+    n = 10 + (parse_chinese_numeral(numeral) or 0)
+    return 1971 + 5 * (n - 4)  # 四五 began in 1971; 十五五 in 2026
 
 
 def _cn_year(token: str) -> int | None:
@@ -75,17 +185,18 @@ _PERIODS = [
 ]
 
 
-def find_period(title: str | None, head: str) -> str | None:
-    """H1, H2, Q1–Q4 or FY. The title decides; else the opening of the text.
+def find_period(title: str | None, head: str, kind: str | None = None) -> str | None:
+    """H1, H2, Q1–Q4 or FY. The title decides; every 政府工作报告 is FY; else the opening.
 
     In `上半年工作总结和下半年工作计划` the report covers the first half: the first period named
     is the one reported on.
     """
-    for source in (title or "", head[:600]):
-        found = _first_period(source)
-        if found:
-            return found
-    return None
+    found = _first_period(title or "")
+    if found:
+        return found
+    if kind == "政府工作报告":
+        return "FY"
+    return _first_period(head[:600])
 
 
 def _first_period(text: str) -> str | None:
@@ -103,40 +214,61 @@ def _first_period(text: str) -> str | None:
 
 # --- administrative level -------------------------------------------------------------------
 
-# How a report speaks of its own jurisdiction: 我县/本县 (weight 3), its own organs 县委/县政府
-# (2) and 全县 (1) unless it ranks against the wider area (居全市首位, 全省一流). "区" means an
-# autonomous region when the text names 自治区 as its own level (自治区林业局, 全区 in 广西).
-_UNITS = {
-    "province": "省",
-    "city": "市",
-    "county": "县",
-    "district": "区",
-    "township": "镇|乡",
-    "subdistrict": "街道",
-}
-_ORGANS = "党委|党工委|委(?!员)|政府|人民政府|人大|政协|办事处"
+_LEVEL_ORDER = ["subdistrict", "township", "district", "county", "city", "province"]
 _COMPARE_BEFORE = re.compile(r"(居|率先|位居|领跑|走在|列|排名|在)$")
 _COMPARE_AFTER = re.compile(
     r"^(首位|第[一二三四五六七八九十]|前列|一流|排名|率先|领先|之最|唯一|最|前\d|前[一二三四五六七八九十])"
 )
-_TITLE_NOTE = {"镇": "township", "乡": "township", "镇乡": "township", "街道": "subdistrict"}
-_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
-# A title that opens with a place names the issuer's level: 桃源镇2024年…, 市发展改革委…
-# (not 市场, 乡村, 区域, 县域, 市政, 市民 …, which are words, not places)
-_TITLE_PLACE = re.compile(
-    r"^[\u4e00-\u9fa5xX*]{0,8}?(自治区|省|市|县|区|旗|镇|乡|街道)(?![场村域政民级情镇])(?=[\u4e00-\u9fa5\d])"
-)
-_PLACE_LEVEL = {"自治区": "province", "省": "province", "市": "city", "县": "county", "区": "district",
-                "旗": "county", "镇": "township", "乡": "township", "街道": "subdistrict"}  # fmt: skip
-_LEVEL_ORDER = ["subdistrict", "township", "district", "county", "city", "province"]
+
+
+def find_admin_level(title: str | None, text: str, issuer: Issuer | None = None) -> str | None:
+    """The issuer's own level: stated by its own lines (title, subtitle, office line,
+    self-reference); else its name as the text writes it in full (`自治区林业局` for a title's
+    `林业局`); else how the text speaks of its own jurisdiction (`我县`, `县委`, `全县`)."""
+    issuer = issuer or find_issuer(title, text)
+    if issuer.known:
+        return issuer.level
+    body = text[:20000]
+    if issuer.org:
+        level = _level_of_named_org(issuer.org, body)
+        if level:
+            return level
+    return _level_from_self_reference(body, title)
+
+
+def _level_of_named_org(org: str, text: str) -> str | None:
+    """`林业局` written in the text as `自治区林业局` (or `××县林业局`): that unit's level."""
+    if bare_unit(org) or len(org) < 2:
+        return None
+    unit_words = "|".join(map(re.escape, units()))
+    found: Counter[str] = Counter()
+    for m in re.finditer(rf"(?:{PLACE_CHAR}{{0,8}}?)({unit_words}){re.escape(org)}", text):
+        level = unit_level(m.group(1))
+        if level:
+            found[level] += 1
+    return found.most_common(1)[0][0] if found else None
+
+
+@cache
+def _unit_words() -> dict[str, str]:
+    """Level → alternation of its unit words (县|旗 …), for self-reference patterns."""
+    by_level: dict[str, list[str]] = {}
+    for unit in units():
+        if len(unit) == 1 or unit == "街道":
+            by_level.setdefault(unit_level(unit), []).append(unit)
+    return {level: "|".join(words) for level, words in by_level.items()}
 
 
 def _level_scores(text: str) -> Counter:
+    """How often the text speaks of a level as its own: 我县/本县 (3), its organs 县委/县政府
+    (2), 全县 (1) unless it ranks against the wider area (居全市首位, 全省一流)."""
+    organ = "|".join(map(re.escape, organs()))
     scores: Counter[str] = Counter()
-    for level, unit in _UNITS.items():
+    for level, unit in _unit_words().items():
+        # 自治区党委 and 省市 lists are not a district's or a city's own organs
         guard = "(?<![自治省市])" if level == "district" else "(?<!省)" if level == "city" else ""
         scores[level] += 3 * len(re.findall(rf"(?:我|本)(?:{unit})", text))
-        scores[level] += 2 * len(re.findall(rf"{guard}(?:{unit})(?:{_ORGANS})", text))
+        scores[level] += 2 * len(re.findall(rf"{guard}(?:{unit})(?:{organ})", text))
         for m in re.finditer(rf"全(?:{unit})", text):
             before = text[max(0, m.start() - 2) : m.start()]
             after = text[m.end() : m.end() + 3]
@@ -145,29 +277,18 @@ def _level_scores(text: str) -> Counter:
     return scores
 
 
-def find_admin_level(title: str | None, text: str) -> str | None:
+_REGION_SELF = re.compile(r"自治区(?:党委|政府|人民政府|人大)")
+_DISTRICT_ORGANS = re.compile(r"(?<![自治省市])区(?:委|政府|人民政府|人大|政协)")
+
+
+def _level_from_self_reference(text: str, title: str | None) -> str | None:
+    scores = _level_scores(text)
+    # 全区/我区 belong to an autonomous region when it names its own organs and no district's
+    if _REGION_SELF.search(text) and not _DISTRICT_ORGANS.search(text):
+        scores["province"] += scores.pop("district", 0)
     if title:
-        note = re.search(r"[（(]([^（）()]{1,6})[）)]\s*$", title)
-        if note:
-            for key in ("镇乡", "街道", "镇", "乡"):
-                if key in note.group(1):
-                    return _TITLE_NOTE[key]
-        if any(m in title for m in _MUNICIPALITIES) or re.search(
-            r"(省|自治区)(人民)?政府工作报告", title
-        ):
-            return "province"
-    body = text[:20000]
-    scores = _level_scores(body)
-    if re.search(r"自治区(?:党委|政府|人民政府|[\u4e00-\u9fa5]{0,8}(?:厅|局|委))|全区各族", body):
-        # 全区 / 区委 refer to the autonomous region itself
-        scores["province"] += scores.pop("district", 0) + 3
-    if title:
-        title_scores = _level_scores(title)
-        for level, n in title_scores.items():
+        for level, n in _level_scores(title).items():
             scores[level] += 5 * n
-        place = _TITLE_PLACE.match(title)
-        if place:
-            scores[_PLACE_LEVEL[place.group(1)]] += 6
     scores = Counter({k: v for k, v in scores.items() if v > 0})
     if not scores:
         return None
@@ -178,53 +299,38 @@ def find_admin_level(title: str | None, text: str) -> str | None:
 
 # --- issuing organisation -------------------------------------------------------------------
 
-_ORG_SUFFIX = re.compile(
-    r"(局|委员会|委|办公室|办|站|中心|所|院|厅|部|处|科|队|协会|公司|学校|医院|支行|分行|集团|馆|台|社)$"
-)
-_BEFORE_YEAR = re.compile(
-    r"^(?P<org>.+?)(?:(?:19|20)\d\d\s*年|[xX*]{4}年|上半年|下半年|全年|年度|第?[一二三四]季度|工作)"
-)
-_PLACE_PREFIX = re.compile(
-    r"^(?:[\u4e00-\u9fa5xX*]{1,8}?(?:省|自治区|市|州|盟|县|区|旗)|[省市县区])"
-)
+
+def find_org(title: str | None, text: str = "") -> str | None:
+    """The issuing body as the report names it: `县林业局2023年…` → `县林业局`,
+    `广东省2026年政府工作报告` → `广东省人民政府`; None when it names none."""
+    return find_issuer(title, text).org
 
 
-def find_org(title: str | None) -> str | None:
-    """`市发展改革委2023年…` → `发展改革委`; None for a government as a whole."""
-    if not title:
-        return None
-    m = _BEFORE_YEAR.match(title)
-    if not m:
-        return None
-    org = m.group("org").strip()
-    if "政府" in org or not _ORG_SUFFIX.search(org):
-        return None
-    stripped = _PLACE_PREFIX.sub("", org, count=1)
-    return stripped if stripped and _ORG_SUFFIX.search(stripped) and len(stripped) >= 2 else org
+# --- display title --------------------------------------------------------------------------
+
+_PERIOD_WORDS = {"H1": "上半年", "H2": "下半年", "Q1": "第一季度", "Q2": "第二季度",
+                 "Q3": "第三季度", "Q4": "第四季度"}  # fmt: skip
 
 
-# --- kind -----------------------------------------------------------------------------------
-
-_KIND_IN_TEXT = [
-    (re.compile(r"汇报如下|作(?:以|如下)?汇报|汇报工作"), "工作汇报"),
-    (re.compile(r"总结如下"), "工作总结"),
-    (re.compile(r"报告(?:如下|工作)"), "工作报告"),
-]
-
-
-def find_kind(title: str | None, head: str) -> str | None:
-    if title:
-        if "督查" in title:
-            return "督查汇报" if "汇报" in title else "督查报告"
-        positions = [(title.find(k), -len(k), k) for k in REPORT_KINDS if k in title]
-        if positions:
-            kind = min(positions)[2]
-            return (
-                kind
-                if kind.startswith(("工作", "政府", "述职", "督查", "调研", "自查", "情况"))
-                else "工作" + kind
-            )
-    for pattern, kind in _KIND_IN_TEXT:
-        if pattern.search(head[:800]):
-            return kind
-    return None
+def display_title(
+    title: str | None,
+    place: str | None,
+    org: str | None,
+    year: int | None,
+    period: str | None,
+    kind: str | None,
+) -> str | None:
+    """The title a reader can tell reports apart by: the report's own title, or, when it has
+    none or only a generic one (`政府工作报告`), issuer + year + period + kind:
+    `××区2024年政府工作报告`, `国务院2015年政府工作报告`, `××县2022年上半年工作汇报`."""
+    if title and not is_generic_title(title):
+        return title
+    name = org if place == national_place() else (place or org)
+    parts = [
+        name or "",
+        f"{year}年" if year else "",
+        "" if kind == "政府工作报告" else _PERIOD_WORDS.get(period or "", ""),
+        kind or (title or ""),
+    ]
+    built = "".join(parts)
+    return built or title

@@ -86,6 +86,8 @@ class Document:
     admin_level: str | None = None
     org: str | None = None
     kind: str | None = None
+    place: str | None = None  # the issuer's jurisdiction: 广东省, 北京市海淀区, 全国
+    display_title: str | None = None  # the title, or place + year + kind when it has none
     masks: list[Mask] = field(default_factory=list)
     figure_count: int = 0  # unmasked numbers in figure positions, for the masked ratio
     glossary: list[tuple[str, str]] = field(default_factory=list)

@@ -104,10 +104,12 @@ def to_json(parsed: ParsedSource, *, with_text: bool = False) -> dict:
     for doc in parsed.documents:
         d = {
             "title": doc.title,
+            "display_title": doc.display_title,
             "year": doc.year,
             "period": doc.period,
             "admin_level": doc.admin_level,
             "org": doc.org,
+            "place": doc.place,
             "kind": doc.kind,
             "start": doc.start,
             "end": doc.end,

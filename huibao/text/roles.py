@@ -37,10 +37,32 @@ def _cues():
     return pattern, lookup, body, joiners
 
 
-def heading_roles(heading: str) -> list[tuple[int, str]]:
-    """(end offset, role) of each role cue in a heading, in order."""
+@cache
+def _cue_classes() -> tuple[frozenset[str], frozenset[str]]:
+    data = load_yaml("roles.yaml")
+    return frozenset(data["timeless_cues"]), frozenset(data["weak_cues"])
+
+
+def heading_cues(heading: str) -> list[tuple[str, str]]:
+    """(cue, role) of each role cue in a heading, in order; a weak cue (`情况`) only when it
+    is the heading's one cue."""
     pattern, lookup, _, _ = _cues()
-    return [(m.end(), lookup[m.group(0)]) for m in pattern.finditer(heading)]
+    found = [(m.group(0), lookup[m.group(0)]) for m in pattern.finditer(heading)]
+    _, weak = _cue_classes()
+    strong = [c for c in found if c[0] not in weak]
+    return strong or found
+
+
+def heading_roles(heading: str) -> list[str]:
+    """The role of each role cue in a heading, in order."""
+    return [role for _, role in heading_cues(heading)]
+
+
+def names_its_time(heading: str) -> bool:
+    """Whether a heading's cues say if its work is done or to do (回顾, 打算), not only what it
+    is (主要工作, 重点任务)."""
+    timeless, _ = _cue_classes()
+    return any(cue not in timeless for cue, _ in heading_cues(heading))
 
 
 def body_scores(text: str) -> dict[str, float]:
@@ -114,11 +136,12 @@ def _decide(
 ) -> str:
     text = doc.text[s.start : s.end]
     cues = heading_roles(s.heading)
-    time_role = _time_role(s.heading, doc, plan_year)
-    if time_role:
-        return time_role
+    if not names_its_time(s.heading):
+        time_role = _time_role(s.heading, doc, plan_year)
+        if time_role:
+            return time_role
     if cues:
-        roles_named = list(dict.fromkeys(role for _, role in cues))
+        roles_named = list(dict.fromkeys(cues))
         if len(roles_named) == 1:
             return roles_named[0]
         _, _, _, joiners = _cues()
@@ -130,7 +153,7 @@ def _decide(
                     problems, plans = split - s.body_start, s.end - split
                     return "plans" if plans >= problems else "problems"
             return _by_body(text, candidates=roles_named)
-        return cues[-1][1]
+        return cues[-1]
     if s.heading == "" and doc.sections and s.kind == "part":
         return _by_body(text, candidates=["progress", "plans"])
     if any(r in ("problems", "plans") for r in previous):
@@ -165,7 +188,7 @@ def _plans_start(doc: Document, s: Section) -> int | None:
     今后, 我们将 …"""
     for child in doc.sections:
         if s.start < child.start < s.end and child.level == s.level + 1:
-            named = {role for _, role in heading_roles(child.heading)}
+            named = set(heading_roles(child.heading))
             if named == {"plans"}:
                 return child.marker_start
     m = _PLANS_OPENING.search(doc.text, s.body_start, s.end)

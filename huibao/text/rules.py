@@ -56,6 +56,21 @@ def drop_inline_rules() -> tuple[LineRule, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class TrailerRule:
+    rule: str
+    start: re.Pattern  # a line that opens the block (multiline: `^` is a line start)
+    confirm: re.Pattern  # must occur from there on, or the block is text
+
+
+@cache
+def drop_trailer_rules() -> tuple[TrailerRule, ...]:
+    return tuple(
+        TrailerRule(r["rule"], re.compile(r["start"], re.MULTILINE), re.compile(r["confirm"]))
+        for r in load_yaml("cleaning.yaml").get("drop_trailers", [])
+    )
+
+
 @cache
 def markdown_prefix() -> re.Pattern:
     return re.compile(load_yaml("cleaning.yaml")["markdown_prefix"])

@@ -32,9 +32,14 @@ from .headings import (
 )
 from .limits import Limits
 from .model import Document, Section
-from .titles import is_collection_title, is_date_line, is_strong_title, is_title
+from .titles import (
+    is_briefing_title,
+    is_collection_title,
+    is_date_line,
+    is_strong_title,
+    is_title,
+)
 
-LEAD_IN_MAX = 150  # a lead-in sentence before a list of 一是 headings is at most this long
 PLAIN_HEADING_MAX = 30
 
 
@@ -113,7 +118,7 @@ def _document_starts(lines: list[_Line], begin: int) -> list[tuple[int, int | No
         if _APPENDIX.match(t):
             after_appendix_label = True
             continue
-        if is_title(t):
+        if is_title(t) or (not starts and not body_before_first and is_briefing_title(t)):
             if after_appendix_label:
                 after_appendix_label = False
                 continue
@@ -201,9 +206,7 @@ class _Cand:
     @property
     def offset(self) -> int:
         """Where the marker starts in its line (0 unless it continues a paragraph's points)."""
-        return (
-            self.marker.end - len(self.marker.text) if self.marker and self.kind == "point" else 0
-        )
+        return self.marker.start if self.marker else 0
 
 
 class _TreeBuilder:
@@ -297,9 +300,9 @@ class _TreeBuilder:
     def _assign_levels(self, cands: list[_Cand]) -> list[_Cand]:
         has_cn = any(c.kind == "cn" for c in cands)
         first_cn = next((k for k, c in enumerate(cands) if c.kind == "cn"), len(cands))
+        heads = _point_run_heads(cands, "cn" if has_cn else "plain")
         kept: list[_Cand] = []
         stack: list[_Cand] = []
-        promoted: dict[int, bool] = {}  # level-1 candidate line -> its 一是 list are level 2
         for k, c in enumerate(cands):
             if c.kind in ("appendix", "glossary"):
                 c.level, c.section_kind = 0, c.kind
@@ -317,64 +320,22 @@ class _TreeBuilder:
                 c.rank = 1
             while stack and stack[-1].rank > c.rank:
                 stack.pop()
-            if stack and stack[-1].rank == c.rank:
-                sibling = stack[-1]
-                if c.kind == "point" and sibling.section_kind == "heading":
-                    c.level, c.section_kind = sibling.level, "heading"
-                elif c.kind == "point":
-                    c.level, c.section_kind = sibling.level, "point"
-                else:
-                    c.level = sibling.level
-                stack[-1] = c
-                kept.append(c)
-                continue
-            number = c.marker.number if c.marker else 1
-            if number != 1 and c.kind not in ("cn", "pcn", "part", "plain"):
-                continue  # "3." out of nowhere: a number in the text, not a heading
+            sibling = stack.pop() if stack and stack[-1].rank == c.rank else None
             parent = stack[-1] if stack else None
-            if c.kind == "point":
-                if (
-                    parent is not None
-                    and parent.level == 1
-                    and self._points_are_headings(parent, cands, k, promoted)
-                ):
-                    c.level = 2
-                else:
-                    c.level = max(3, (parent.level if parent else 0) + 1)
-                    c.section_kind = "point"
+            number = c.marker.number if c.marker else 1
+            if sibling is None and number != 1 and c.kind not in ("cn", "pcn", "part", "plain"):
+                continue  # "3." out of nowhere: a number in the text, not a heading
+            base = parent.level if parent else 0
+            if c.kind != "point":
+                c.level = sibling.level if sibling else base + 1
+            elif id(c) in heads and parent is not None and parent.level == 1:
+                c.level = 2
             else:
-                c.level = parent.level + 1 if parent else 1
+                c.level = max(3, base + 1)
+                c.section_kind = "point"
             stack.append(c)
             kept.append(c)
         return kept
-
-    def _points_are_headings(self, parent: _Cand, cands: list[_Cand], k: int, cache: dict) -> bool:
-        if parent.line in cache:
-            return cache[parent.line]
-        # no （一） headings in this level-1 section
-        for c in cands[k:]:
-            if c.rank <= 1 or c.kind in ("appendix", "glossary", "plain"):
-                break
-            if c.kind == "pcn":
-                cache[parent.line] = False
-                return False
-        for c in cands:
-            if c.line > parent.line and c.kind == "pcn":
-                if all(x.rank > 1 for x in cands if parent.line < x.line < c.line):
-                    cache[parent.line] = False
-                    return False
-                break
-        # right under the heading, or after one short lead-in sentence
-        first_point = cands[k].line
-        lead = []
-        head = self.lines[parent.line].text
-        _head_end, body_start = heading_span(head, parent.marker.end if parent.marker else 0)
-        if body_start < len(head):
-            lead.append(head[body_start:])
-        lead += [ln.text for ln in self.lines[parent.line + 1 : first_point]]
-        ok = len(lead) == 0 or (len(lead) == 1 and len(lead[0]) <= LEAD_IN_MAX)
-        cache[parent.line] = ok
-        return ok
 
     # 3. sections with offsets
     def build(self) -> list[Section]:
@@ -569,6 +530,52 @@ class _TreeBuilder:
                 definition.append(t)
         if term:
             self.doc.glossary.append((term, "".join(definition).strip()))
+
+
+def _point_run_heads(cands: list[_Cand], top_kind: str) -> set[int]:
+    """Ids of the point candidates that are level-2 headings.
+
+    In a level-1 part without `（一）` lines, a run of paragraph-initial points counting up
+    from one (`一是…` / `二是…`, `第一，…` / `第二，…`), each opening its own paragraph, holds
+    the part's level-2 headings, however much text leads into it. Points inside a paragraph
+    (`…。二是…`) are never headings, so a paragraph that opens with `一是` and goes on to
+    `二是` holds points; so do parts with `（一）` lines.
+    """
+    heads: set[int] = set()
+    parts: list[list[_Cand]] = []
+    for c in cands:
+        if c.kind == top_kind or c.kind in ("appendix", "glossary", "part"):
+            parts.append([])
+        elif parts:
+            parts[-1].append(c)
+    for part in parts:
+        if any(c.kind == "pcn" for c in part):
+            continue
+        run: list[_Cand] = []
+        for c in part:
+            if c.kind != "point" or c.offset > 0:
+                continue
+            family = _point_family(c.marker)
+            if (
+                run
+                and family == _point_family(run[-1].marker)
+                and c.marker.number == run[-1].marker.number + 1
+            ):
+                run.append(c)
+                continue
+            if len(run) >= 2:
+                heads.update(id(x) for x in run)
+            run = [c] if family is not None and c.marker.number == 1 else []
+        if len(run) >= 2:
+            heads.update(id(x) for x in run)
+    return heads
+
+
+def _point_family(marker: Marker | None) -> str | None:
+    """`一是`/`二是` are one series, `第一，`/`第二，` another, `一要`/`二要` a third."""
+    if marker is None:
+        return None
+    return marker.text[0] if marker.text[0] in "第其" else marker.text[-1]
 
 
 def _point_heading_end(text: str, begin: int, limit: int) -> int:

@@ -7,6 +7,7 @@ from .meta import document_meta
 from .model import Document
 from .roles import assign_roles
 from .slogans import find_slogans, numbered_formulas
+from .titles import is_generic_title
 from .tokens import term_counts
 from .topics import term_hits, topics_from_hits
 
@@ -15,9 +16,12 @@ def tag_document(doc: Document, keywords: bool = True) -> None:
     """Fill in metadata, roles and topics; with `keywords`, also segment every section once
     and keep its term counts (ranked into keywords by `document_keywords` or, in the
     database, with the corpus IDF)."""
-    meta = document_meta(doc.title, doc.text)
+    meta = document_meta(doc.title, doc.text, doc.sections)
     doc.year, doc.period, doc.admin_level = meta.year, meta.period, meta.admin_level
-    doc.org, doc.kind = meta.org, meta.kind
+    doc.org, doc.kind, doc.place = meta.org, meta.kind, meta.place
+    doc.display_title = meta.display_title
+    if doc.title and is_generic_title(doc.title):
+        doc.title = None  # `政府工作报告` alone names no one; the display title does
     assign_roles(doc)
     formulas = numbered_formulas(doc.text)
     _assign_topics(doc)
