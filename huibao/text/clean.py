@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from .headings import heading_span, is_bare_marker, is_complete, line_marker
+from .headings import LABEL_MAX, heading_span, is_bare_marker, is_complete, line_marker
 from .limits import Limits
 from .model import Edit
 from .rules import (
@@ -355,7 +355,6 @@ def _forms_word(body: str, i: int, letter: str, restored: str, words: frozenset[
 # --- line joining ---------------------------------------------------------------------------
 
 _CONTINUATION = tuple("，。、；：！？）》」』”’…%")
-_LABEL_MAX = 24  # a short line with no sentence punctuation is a label: heading, byline, name
 
 
 def _should_join(lines: list[_Line], i: int) -> bool:
@@ -422,9 +421,7 @@ _DANGLING = tuple("的和与及在对为是把将从以等了地得之其而并�
 
 
 def _is_label(line: str) -> bool:
-    return (
-        len(line) <= _LABEL_MAX and not _INNER_PUNCT.search(line) and not line.endswith(_DANGLING)
-    )
+    return len(line) <= LABEL_MAX and not _INNER_PUNCT.search(line) and not line.endswith(_DANGLING)
 
 
 # --- long lines -----------------------------------------------------------------------------

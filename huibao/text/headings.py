@@ -30,6 +30,10 @@ _POINT = re.compile(rf"(?:({CN})(?:是|要)|第({CN})[，,、：:]|其({CN})[，
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
+# An unnumbered heading, a byline or a name stands on a short line of its own, with no sentence
+# punctuation; a longer unpunctuated line is a sentence the layout broke.
+LABEL_MAX = 30
+
 # A heading runs to its first sentence end; the rest of the line is body.
 HEADING_END = "。：！？"
 SENTENCE_END = "。！？；：…"

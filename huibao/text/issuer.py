@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 
 from .headings import line_marker
-from .numerals import parse_chinese_numeral
 from .places import (
     PLACE_CHAR,
     bare_unit,
@@ -27,6 +26,7 @@ from .places import (
     unit_level,
 )
 from .titles import is_date_line, report_kinds
+from .years import year_number
 
 # How many lines after the title the subtitle, office line and salutation may take.
 HEAD_LINES = 12
@@ -242,7 +242,7 @@ def _date_year(head: list[str]) -> int | None:
         if line.startswith(("——", "—")) or is_date_line(line) or _is_date_note(line):
             m = _DATE.search(line)
             if m:
-                return _year_number(m.group(1))
+                return year_number(m.group(1))
     return None
 
 
@@ -256,12 +256,5 @@ def _signature_year(tail: list[str]) -> int | None:
         if is_date_line(line) or (len(line) <= 20 and _DATE.fullmatch(line)):
             m = _DATE.search(line)
             if m:
-                return _year_number(m.group(1))
+                return year_number(m.group(1))
     return None
-
-
-def _year_number(token: str) -> int | None:
-    if token.isdigit():
-        return int(token)
-    digits = [parse_chinese_numeral(ch) for ch in token]
-    return None if None in digits else int("".join(map(str, digits)))

@@ -16,11 +16,11 @@ from functools import cache
 
 from .issuer import Issuer, find_issuer
 from .model import Section
-from .numerals import parse_chinese_numeral
 from .places import PLACE_CHAR, bare_unit, national_place, organs, unit_level, units
 from .roles import heading_roles
 from .rules import load_yaml
 from .titles import is_generic_title, title_kind
+from .years import FIVE_YEAR_PLAN, YEAR, first_year, plan_start
 
 
 @dataclass(slots=True)
@@ -82,13 +82,10 @@ def find_kind(title: str | None, head: str) -> str | None:
 
 # --- year -----------------------------------------------------------------------------------
 
-_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
-_CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})年")
 _PERIOD_AFTER_YEAR = re.compile(
     r"((?:19|20)\d\d)\s*年\s*(?:上半年|下半年|全年|度|第?[一二三四1-4]季度|[1１一]\s*[-—至~～]\s*\d{1,2}\s*月|工作|以来|是)"
 )
 _YEAR_IS = re.compile(r"(?:^|(?<=[。！？\n]))\s*((?:19|20)\d\d)年是")
-_FYP = re.compile(r"“?十([一二三四五六七八九])五”?")  # 十四五, 十五五: the Nth five-year plan
 
 
 def find_year(
@@ -107,13 +104,9 @@ def find_year(
     after the one `2023年工作回顾` reviews); else the first `2022年上半年`-like phrase. The
     year a 回顾 part reviews is never a delivered report's year.
     """
-    if title:
-        m = _YEAR.search(title)
-        if m:
-            return int(m.group(1))
-        m = _CN_YEAR.search(title)
-        if m:
-            return _cn_year(m.group(1))
+    year = first_year(title or "")
+    if year:
+        return year
     if issuer and issuer.date_year:
         return issuer.date_year
     if kind == "政府工作报告":
@@ -124,19 +117,22 @@ def find_year(
 
 def _delivered_year(sections: Sequence[Section], text: str) -> int | None:
     """The year a government work report was delivered, from how its parts are laid out:
-    reports review the past year (or years), then plan the year they are delivered in."""
+    reports review the past year (or years), then plan the year they are delivered in. A part
+    that plans and names a year gives it; else the year after the one its review part names;
+    else a `××年是…` sentence among the plans; else the first year of the five-year plan its
+    plans part sets out."""
     top = [s for s in sections if s.level <= 1 and s.kind in ("heading", "part") and s.heading]
     plans_from = None  # where the first part that plans begins
     reviewed: int | None = None
-    for s in top:
+    for k, s in enumerate(top):
         role = _heading_role(s.heading)
-        years = heading_years(s.heading)
+        years = [int(y) for y in YEAR.findall(s.heading)]
         if role == "plans":
-            if years and years[-1] < 2100 and not _FYP.search(s.heading):
+            if years:
                 return years[-1]
             plans_from = s.start if plans_from is None else plans_from
-        elif plans_from is None and len(years) == 1 and not _FYP.search(s.heading):
-            reviewed = reviewed or years[0]  # a part before the plans that names one year
+        elif years and plans_from is None and (role == "progress" or k == 0):
+            reviewed = reviewed or years[-1]
     if reviewed:
         return reviewed + 1
     if plans_from is not None:
@@ -145,34 +141,15 @@ def _delivered_year(sections: Sequence[Section], text: str) -> int | None:
             return int(m.group(1))
     for s in top:
         if _heading_role(s.heading) == "plans":
-            m = _FYP.search(s.heading)
+            m = FIVE_YEAR_PLAN.search(s.heading)
             if m:
-                return _fyp_start(m.group(1))
+                return plan_start(m.group(1))
     return None
 
 
 def _heading_role(heading: str) -> str | None:
     cues = heading_roles(heading)
     return cues[-1] if cues else None
-
-
-def heading_years(heading: str) -> list[int]:
-    """Years a heading names: `2024年…` → [2024]; a five-year plan `“十四五”时期` → [2021]."""
-    years = [int(y) for y in _YEAR.findall(heading)]
-    years += [_fyp_start(m.group(1)) for m in _FYP.finditer(heading)]
-    return years
-
-
-def _fyp_start(numeral: str) -> int:
-    n = 10 + (parse_chinese_numeral(numeral) or 0)
-    return 1971 + 5 * (n - 4)  # 四五 began in 1971; 十五五 in 2026
-
-
-def _cn_year(token: str) -> int | None:
-    digits = [parse_chinese_numeral(ch) for ch in token]
-    if any(d is None for d in digits):
-        return None
-    return int("".join(str(d) for d in digits))
 
 
 # --- period ---------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ import re
 from functools import cache
 
 from .model import Document, Section
-from .numerals import parse_chinese_numeral
 from .rules import load_yaml
+from .years import heading_years
 
 ROLES = ("overview", "progress", "highlights", "problems", "plans")
 _ORDER = {role: i for i, role in enumerate(ROLES)}
@@ -72,23 +72,11 @@ def body_scores(text: str) -> dict[str, float]:
     return {role: len(p.findall(text)) / size for role, p in body.items()}
 
 
-_FYP = re.compile(r"“?十([一二三四五六七八九])五”?")  # 十四五, 十五五: the Nth five-year plan
-_HEADING_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
-
-
-def _heading_years(heading: str) -> list[int]:
-    years = [int(y) for y in _HEADING_YEAR.findall(heading)]
-    for m in _FYP.finditer(heading):
-        n = 10 + (parse_chinese_numeral(m.group(1)) or 0)
-        years.append(1971 + 5 * (n - 4))  # 四五 began in 1971; 十五五 in 2026
-    return years
-
-
 def _time_role(heading: str, doc: Document, plan_year: int | None) -> str | None:
     """In a government work report (given early in year Y): Y-1 is looked back on, Y planned."""
     if plan_year is None or doc.kind != "政府工作报告":
         return None
-    years = _heading_years(heading)
+    years = heading_years(heading)
     if not years:
         return None
     return "plans" if years[-1] >= plan_year else "progress"
@@ -98,7 +86,7 @@ def _plan_year(doc: Document, top: list[Section]) -> int | None:
     """The year a government report plans for: its own year, else the latest in its headings."""
     if doc.year:
         return doc.year
-    years = [y for s in top for y in _heading_years(s.heading)]
+    years = [y for s in top for y in heading_years(s.heading)]
     return max(years) if years else None
 
 

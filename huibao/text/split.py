@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from .headings import (
     HEADING_END,
+    LABEL_MAX,
     POINT_RANK,
     Marker,
     continued_points,
@@ -39,8 +40,6 @@ from .titles import (
     is_strong_title,
     is_title,
 )
-
-PLAIN_HEADING_MAX = 30
 
 
 @dataclass(slots=True)
@@ -259,7 +258,7 @@ class _TreeBuilder:
     def _plain_heading(self, i: int) -> bool:
         lines = self.lines
         t = lines[i].text
-        if len(t) > PLAIN_HEADING_MAX or is_complete(t) or re.search(r"[。！？；，]", t):
+        if len(t) > LABEL_MAX or is_complete(t) or re.search(r"[。！？；，]", t):
             return False
         if i + 1 >= len(lines) or is_date_line(t) or _SIGNATURE.match(t) or is_title(t):
             return False
@@ -366,7 +365,7 @@ class _TreeBuilder:
             line = lines[c.line]
             if c.marker:
                 marker_text = c.marker.text
-                head_rel, body_rel = heading_span(line.text, c.marker.end, c.kind == "point")
+                head_rel, body_rel = heading_span(line.text, c.marker.end, c.section_kind == "point")
                 head_start = line.start + c.marker.end
             else:
                 marker_text = ""
