@@ -8,15 +8,11 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
-import huibao.models  # noqa: F401  (registers the tables)
+from huibao.models import in_schema
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    # Trigram indexes exist only where pg_trgm could be created (see revision 0001).
-    return not (type_ == "index" and name and name.endswith("_trgm"))
+include_object = in_schema
 
 
 def _url() -> str:

@@ -19,6 +19,7 @@ from .tables import (
     SourcePath,
     TermIdf,
     Topic,
+    in_schema,
 )
 
 __all__ = [
@@ -40,4 +41,5 @@ __all__ = [
     "SourcePath",
     "TermIdf",
     "Topic",
+    "in_schema",
 ]

@@ -370,7 +370,7 @@ def _copy_documents(
             rows["doc"].append(
                 (
                     doc_id, source_id, ordinal, doc.title, doc.year, doc.period, doc.admin_level,
-                    doc.org, doc.kind, doc.text, len(doc.text), doc.start, doc.end,
+                    doc.org, doc.kind, doc.place, doc.display_title, doc.text, len(doc.text), doc.start, doc.end,
                     len(doc.sections), doc.masked_count, doc.figure_count, doc.masked_ratio,
                     version,
                 )
