@@ -161,6 +161,24 @@ class TestIssuerAndYear:
             "××镇人民政府",
         )
 
+    def test_a_banner_in_an_autonomous_region_is_a_county(self):
+        text = (
+            "政府工作报告\n——2024年1月10日在××旗第十七届人民代表大会第三次会议上\n"
+            "××旗人民政府旗长 ×××\n各位代表：\n现在，我代表旗人民政府，向大会报告工作。\n"
+            "一、2023年工作回顾\n在自治区党委、政府的坚强领导下，全区各族干部群众团结奋斗。\n"
+            "二、2024年重点工作\n今年要做好工作。"
+        )
+        m = meta(text)
+        assert (m["level"], m["place"], m["year"]) == ("county", "××旗", 2024)
+
+    def test_a_government_naming_only_its_level_gets_that_level(self):
+        text = (
+            "各位代表：\n现在，我代表区人民政府，向大会报告工作，请予审议。\n"
+            "一、2023年工作回顾\n在市委的领导下，全市经济平稳。\n二、2024年重点工作\n正文。"
+        )
+        m = meta(text)
+        assert (m["level"], m["year"], m["org"]) == ("district", 2024, "区人民政府")
+
     def test_self_reference_decides_the_level_when_no_line_names_the_issuer(self):
         text = (
             "今年以来，在自治区党委、政府和市委的坚强领导下，我县坚持稳中求进，"
@@ -265,6 +283,7 @@ class TestRoles:
             ("一、工作开展情况", "progress"),
             ("三、2024年目标任务", "plans"),
             ("三、“十五五”时期的主要任务", "plans"),
+            ("四、全面加强政府自身建设", "plans"),
         ],
     )
     def test_situation_parts_are_overview_and_task_parts_are_plans(self, heading, role):

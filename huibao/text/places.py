@@ -133,3 +133,13 @@ def org_suffixes() -> tuple[str, ...]:
 def is_org_name(text: str) -> bool:
     """`县林业局`, `××镇人民政府`, `应急管理办公室`: a name that ends as organisations do."""
     return len(text) >= 2 and text.endswith(org_suffixes())
+
+
+def is_signature(line: str) -> bool:
+    """A line that is only an organisation's name, as a report is signed: `××县林业局`."""
+    return len(line) <= 32 and not re.search(r"[\s，。；：！？、]", line) and is_org_name(line)
+
+
+def names_an_issuer(text: str) -> bool:
+    """Whether `text` names a body or a jurisdiction at all (`林业局…`, `××县…`, `国务院…`)."""
+    return any(w in text for w in (*org_suffixes(), *units(), *national_issuers()))

@@ -33,6 +33,7 @@ from .headings import (
 )
 from .limits import Limits
 from .model import Document, Section
+from .places import is_signature
 from .titles import (
     is_briefing_title,
     is_collection_title,
@@ -188,9 +189,6 @@ _GLOSSARY = re.compile(r"(名词解释|名词注释|名词注解|^注释$|^注�
 _CLOSING = re.compile(
     r"^(以上(汇报|报告|是|就是)|特此(报告|汇报)|不妥之处|各位代表[！!，,]|同志们[！!，,]|汇报完毕|谢谢)"
 )
-_SIGNATURE = re.compile(
-    r"^[^\s，。]{2,30}(人民政府|委员会|办公室|局|委|办|中心|站|所|街道|镇|乡|政府|部|厅|处|科|队)$"
-)
 
 
 @dataclass(slots=True)
@@ -260,7 +258,7 @@ class _TreeBuilder:
         t = lines[i].text
         if len(t) > LABEL_MAX or is_complete(t) or re.search(r"[。！？；，]", t):
             return False
-        if i + 1 >= len(lines) or is_date_line(t) or _SIGNATURE.match(t) or is_title(t):
+        if i + 1 >= len(lines) or is_date_line(t) or is_signature(t) or is_title(t):
             return False
         prev = lines[i - 1].text if i > 0 else ""
         nxt = lines[i + 1].text
@@ -281,7 +279,7 @@ class _TreeBuilder:
         j = end
         while j - 1 >= self.skip and (
             is_date_line(lines[j - 1].text)
-            or _SIGNATURE.match(lines[j - 1].text)
+            or is_signature(lines[j - 1].text)
             or (
                 len(lines[j - 1].text) <= 16
                 and not is_complete(lines[j - 1].text)
@@ -365,7 +363,9 @@ class _TreeBuilder:
             line = lines[c.line]
             if c.marker:
                 marker_text = c.marker.text
-                head_rel, body_rel = heading_span(line.text, c.marker.end, c.section_kind == "point")
+                head_rel, body_rel = heading_span(
+                    line.text, c.marker.end, c.section_kind == "point"
+                )
                 head_start = line.start + c.marker.end
             else:
                 marker_text = ""

@@ -11,6 +11,7 @@ import re
 from functools import cache
 
 from .headings import line_marker
+from .places import names_an_issuer
 from .rules import load_yaml
 
 _NOTE = r"(?:[（(][^（）()]{1,12}[）)])*"
@@ -20,9 +21,6 @@ _DATE_LINE = re.compile(
     r"^[\dxX*〇零一二三四五六七八九十]{2,4}年[\dxX*一二三四五六七八九十]{1,2}月([\dxX*一二三四五六七八九十]{1,3}日)?$"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d年|[xX*]{4}年|[二〇零一三四五六七八九]{4}年")
-_ISSUER = re.compile(
-    r"(局|委|办|办公室|站|中心|所|院|厅|部|处|科|队|会|政府|街道|镇|乡|县|区|市|省|国务院)"
-)
 
 
 @cache
@@ -87,7 +85,7 @@ def _names_someone(s: str, pattern: re.Pattern) -> bool:
         if head.endswith(ending):
             head = head[: -len(ending)]
             break
-    return bool(_ISSUER.search(head))
+    return names_an_issuer(head)
 
 
 def title_kind(title: str) -> str | None:
