@@ -103,8 +103,13 @@ def _lines(text: str) -> list[_Line]:
 
 
 def _is_body(line: str) -> bool:
-    """A paragraph of running text, or a numbered heading: what ends a title block."""
-    return bool(line_marker(line)) or (is_complete(line) and len(line) > 24)
+    """A paragraph of running text, or a numbered heading: what ends a title block. A short
+    line ending in a colon is a salutation or a label (`各位代表：`, `当前位置：`), not text."""
+    if line_marker(line):
+        return True
+    if not is_complete(line):
+        return False
+    return len(line) > LABEL_MAX or not line.rstrip().endswith(("：", ":"))
 
 
 def _document_starts(lines: list[_Line], begin: int) -> list[tuple[int, int | None]]:
@@ -281,7 +286,7 @@ class _TreeBuilder:
             is_date_line(lines[j - 1].text)
             or is_signature(lines[j - 1].text)
             or (
-                len(lines[j - 1].text) <= 16
+                len(lines[j - 1].text) <= LABEL_MAX
                 and not is_complete(lines[j - 1].text)
                 and not line_marker(lines[j - 1].text)
             )
