@@ -475,7 +475,8 @@ class IndicatorType(SQLModel, table=True):
 
 
 class Indicator(SQLModel, table=True):
-    """A mention of an economic indicator with its amount and growth, or masks."""
+    """A mention of an economic indicator with its amount and growth, or masks: the indicator
+    as the subject of its clause with at least one figure (docs/annotation.md, Indicators)."""
 
     __tablename__ = "indicators"
     __table_args__ = (Index("ix_indicators_indicator", "indicator"),)
@@ -502,6 +503,10 @@ class Indicator(SQLModel, table=True):
     growth_masked: bool = Field(default=False, description="the growth rate is masked")
     direction: str | None = Field(default=None, sa_column=_text(), description="up | down")
     masked: bool = Field(default=False, description="amount or growth is masked")
+    target: bool = Field(
+        default=False,
+        description="the figures are a goal (预期目标, 左右, 以上, or in the plans), not a result",
+    )
     start: int = Field(
         sa_column=Column(Integer, nullable=False), description="offset in the report's clean text"
     )

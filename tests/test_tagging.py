@@ -419,11 +419,91 @@ class TestIndicators:
             "down",
         )
 
-    def test_each_indicator_keeps_to_its_own_clause(self):
+    def test_a_name_without_a_figure_is_no_mention(self):
         from huibao.text.indicators import find_indicators
 
-        a, b = find_indicators("固定资产投资缺少大项目支撑；社会消费品零售总额增长4.8%。")
-        assert a.growth is None and b.growth == 4.8
+        (m,) = find_indicators("固定资产投资缺少大项目支撑；社会消费品零售总额增长4.8%。")
+        assert (m.key, m.growth) == ("retail_sales", 4.8)
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "单位国内生产总值能耗下降2.5%左右。",
+            "亿元国内生产总值生产安全事故死亡率控制在0.6人以下。",
+            "财政赤字占国内生产总值的比重降到1.5%左右。",
+            "人均地区生产总值从9万元提高到11万元。",
+            "预计大湾区经济总量突破15万亿元。",
+            "对共建“一带一路”国家进出口增长38%。",
+            "社会物流总费用与地区生产总值的比率降至13.6%左右，制造业贷款余额、科技贷款余额均增长11.7%。",
+        ],
+    )
+    def test_an_indicator_that_is_not_the_subject_is_no_mention(self, text):
+        from huibao.text.indicators import find_indicators
+
+        assert find_indicators(text) == []
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (
+                "国内生产总值达到63.6万亿元，比上年增长7.4%，在世界名列前茅。",
+                [("gdp", 63.6, "万亿元", 7.4)],
+            ),
+            (
+                "实际使用外资1126.6亿元、增长11.3%，新设外资企业3.6万家、增长38.7%。",
+                [("foreign_investment", 1126.6, "亿元", 11.3)],
+            ),
+            (
+                "外贸进出口总额突破5000亿美元，其中出口2662亿美元，增长6.8%。",
+                [("foreign_trade", 5000, "亿美元", None)],
+            ),
+            (
+                "全省生产总值从2020年的3.68万亿元增长到2025年的4.93万亿元。",
+                [("gdp", 4.93, "万亿元", None)],
+            ),
+            ("进出口总额接连突破8万亿元、9万亿元。", [("foreign_trade", 9, "万亿元", None)]),
+            (
+                "城镇居民人均可支配收入和农村居民人均纯收入年均分别增长8.8%、9.9%。",
+                [("urban_income", None, None, 8.8), ("rural_income", None, None, 9.9)],
+            ),
+            (
+                "城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%。",
+                [("urban_income", 6.9, "万元", 4.2), ("rural_income", 3.4, "万元", 5.3)],
+            ),
+            (
+                "城镇居民人均可支配收入17175元，农村居民人均纯收入5153元，实际增长9.8%和8.5%。",
+                [("urban_income", 17175, "元", 9.8), ("rural_income", 5153, "元", 8.5)],
+            ),
+            (
+                "规上工业增加值、规上服务业营收分别增长6.5%和7%。",
+                [("industrial_value_added", None, None, 6.5)],
+            ),
+            (
+                "城镇调查失业率平均为5.2%，居民消费价格涨幅回落到2.6%。",
+                [("unemployment_rate", 5.2, "%", None), ("cpi", None, None, 2.6)],
+            ),
+            ("今年经济增长预期目标定为7.5%左右。", [("gdp", None, None, 7.5)]),
+        ],
+    )
+    def test_figures_go_to_their_subjects(self, text, expected):
+        from huibao.text.indicators import find_indicators
+
+        got = [(m.key, m.value, m.unit, m.growth) for m in find_indicators(text)]
+        assert got == expected
+
+    def test_goals_are_told_from_results(self):
+        from huibao.text.indicators import find_indicators
+
+        result, goal = find_indicators("地区生产总值增长5.4%。今年地区生产总值增长5%左右。")
+        assert (result.target, goal.target) == (False, True)
+
+    def test_a_masked_fall_is_a_masked_figure_going_down(self):
+        from huibao.text.indicators import find_indicators
+
+        (m,) = find_indicators("规上工业增加值预计实现**亿元，同比下降**%。")
+        assert (m.value, m.value_masked, m.growth, m.growth_masked, m.direction) == (
+            None, True, None, True, "down",
+        )  # fmt: skip
 
 
 class TestMixedRoles:

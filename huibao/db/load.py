@@ -411,7 +411,7 @@ def _section_rows(rows: dict[str, list], doc, doc_id: int, ids: list[int]) -> No
         rows["ind"] += [
             (
                 doc_id, sid, m.key, m.name, m.value, m.unit, m.value_masked, m.growth,
-                m.growth_unit, m.growth_masked, m.direction, m.masked, m.start, m.end,
+                m.growth_unit, m.growth_masked, m.direction, m.masked, m.target, m.start, m.end,
                 text[m.start : m.end],
             )
             for m in s.indicators

@@ -156,6 +156,7 @@ def _indicator(m) -> dict:
         "growth_unit": m.growth_unit,
         "direction": m.direction,
         "masked": m.masked,
+        "target": m.target,
         "start": m.start,
         "end": m.end,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .indicators import find_indicators
 from .meta import document_meta
 from .model import Document
@@ -28,17 +30,14 @@ def tag_document(doc: Document, keywords: bool = True) -> None:
     for s in doc.sections:
         own = doc.text[s.start : s.body_end]
         s.slogans = find_slogans(own, formulas)
+        plans = s.role == "plans"  # a figure stated in the plans is a goal
         s.indicators = [
-            m.__class__(**{**_fields(m), "start": m.start + s.start, "end": m.end + s.start})
+            replace(m, start=m.start + s.start, end=m.end + s.start, target=m.target or plans)
             for m in find_indicators(own)
         ]
     if keywords:
         for s in doc.sections:
             s.terms = term_counts(doc.text[s.start : s.body_end])
-
-
-def _fields(obj) -> dict:
-    return {name: getattr(obj, name) for name in obj.__slots__}
 
 
 def _assign_topics(doc: Document) -> None:
