@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lint bench audit lock clean
+.PHONY: demo test lint bench quality audit lock clean
 
 demo: $(VENV)/.runtime
 	$(BIN)/huibao demo
@@ -15,6 +15,10 @@ test: $(VENV)/.dev
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+# Parse and tagging figures against the hand-made gold (needs ../shared).
+quality: $(VENV)/.runtime
+	$(BIN)/python tools/quality.py $(QUALITY_ARGS)
 
 bench: $(VENV)/.runtime
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -12,28 +12,21 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLES, SHARED
+from conftest import SAMPLES, SHARED
+from tools import quality
 
 TOOL = SHARED / "tools" / "evaluate_parse.py"
-HUIBAO = [sys.executable, "-m", "huibao.cli", "parse", "--json", "{file}"]
-GOLD = ROOT / "tests" / "gold"
+GOLD = quality.GOLD
 
 
 def evaluate(gold: Path, corpus: Path) -> dict[str, str]:
     if not TOOL.exists() or not gold.is_dir() or not corpus.is_dir():
         pytest.skip(f"{gold} or the shared evaluation tool is not available")
-    proc = subprocess.run(
-        [sys.executable, str(TOOL), "--gold", str(gold), "--corpus", str(corpus), "--", *HUIBAO],
-        capture_output=True, text=True, cwd=ROOT, timeout=900,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    summary = proc.stdout.strip().splitlines()[-1]
+    summary = quality.evaluate(gold, corpus)
     print(f"{gold.name}: {summary}")
     return dict(re.findall(r"(\w+)=([\d./]+)", summary))
 
@@ -50,20 +43,9 @@ def assert_meets_the_bar(score: dict[str, str]) -> None:
 
 
 def amended_provincial_gold(into: Path) -> Path:
-    """The shared provincial gold with the guideline's amendments added to its sections."""
-    source = SHARED / "gold-provincial"
-    if not source.is_dir():
+    if not (SHARED / "gold-provincial").is_dir():
         pytest.skip("the shared provincial gold is not available")
-    amendments = json.loads((GOLD / "provincial-amendments.json").read_text(encoding="utf-8"))
-    into.mkdir(parents=True)
-    for path in source.glob("*.json"):
-        gold = json.loads(path.read_text(encoding="utf-8"))
-        extra = amendments["files"].get(gold["file"], [])
-        gold["documents"][0]["sections"] += [
-            {k: v for k, v in x.items() if k != "why"} for x in extra
-        ]
-        (into / path.name).write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
-    return into
+    return quality.amended_provincial_gold(into)
 
 
 def test_seed_reports():

@@ -53,7 +53,7 @@ def test_every_canned_query_runs(published_site):
     queries = ds.metadata("queries", database="huibao")
     params = {
         "topic": "attracting_investment", "role": "problems", "year": "", "admin_level": "",
-        "slogan": "两个", "indicator": "gdp", "q": "招商引资",
+        "slogan": "两个", "indicator": "gdp", "q": "招商引资", "place": "",
     }  # fmt: skip
     assert len(queries) >= 6
     for name, query in queries.items():
@@ -198,6 +198,35 @@ def test_report_page_shows_metadata_outline_and_anchored_text(published_site):
         if s["level"] in (1, 2) and s["heading"]:
             assert f'href="#s{s["id"]}"' in html
     assert "cleaning_edits?source_id=" in html and "2023年上半年主要工作情况" in html
+
+
+def test_gdp_by_place_and_year_gives_one_row_per_report_that_states_it(published_site):
+    _, ds = published_site
+    rows = get(ds, "/huibao/gdp_by_place_and_year.json?place=&_shape=array").json()
+    by_report = {r["report"]: r for r in rows}
+    assert len(by_report) == len(rows)
+    qingshan = by_report["青山县发展和改革局2024年工作汇报"]
+    assert (qingshan["place"], qingshan["gdp"], qingshan["unit"], qingshan["growth_percent"]) == (
+        "青山县", 356.8, "亿元", 5.6,
+    )  # fmt: skip
+    masked = [r for r in rows if r["gdp"] == "打码"]
+    assert masked and all(r["growth_percent"] == "打码" for r in masked)
+    assert get(ds, "/huibao/gdp_by_place_and_year.json?place=青山&_shape=array").json() == [
+        qingshan
+    ]
+
+
+def test_report_page_tables_indicators_in_chinese(published_site):
+    _, ds = published_site
+    doc = document_titled(ds, "青山县发展和改革局2024年工作汇报")
+    html = get(ds, f"/-/document/{doc['id']}").text
+    table = html.split('<table class="ind">')[1].split("</table>")[0]
+    assert "地区生产总值" in table and "356.8 亿元" in table and "+5.6%" in table
+    assert "实绩" in table and "目标" in table  # 2025年 goals are stated in the plans
+    county = get(ds, "/huibao/indicators.json?_shape=array&indicator=gdp&value_masked=1").json()
+    page = get(ds, f"/-/document/{county[0]['document_id']}").text
+    masked = page.split('<table class="ind">')[1].split("</table>")[0]
+    assert "<em>打码</em>" in masked and "masked" not in masked
 
 
 def test_report_text_is_escaped(published_site):

@@ -313,6 +313,22 @@ class TestTopics:
         assert section.topics[0] == "attracting_investment"
         assert "招商引资" in section.topic_evidence["attracting_investment"]
 
+    def test_party_building_and_discipline_language_is_not_industry(self):
+        text = (
+            "三、加强党的建设\n（三）加强党的组织体系建设。推进企业党建和两新组织党建工作，"
+            "非公企业党组织覆盖率达到95%，选派党建指导员进驻企业，严格落实八项规定，深化正风肃纪，"
+            "持续整治形式主义、官僚主义。"
+        )
+        doc = parse_text(text).documents[0]
+        point = next(s for s in doc.sections if s.heading.startswith("加强党的组织体系建设"))
+        assert "party_building" in point.topics and "industry" not in point.topics
+        assert point.topic_evidence["party_building"]
+
+    def test_a_short_section_gets_the_topic_it_names_once(self):
+        text = "四、政府自身建设\n（一）旗帜鲜明讲政治\n坚持把政治建设摆在首位，提高政治判断力。\n"
+        doc = parse_text(text).documents[0]
+        assert doc.sections[-1].topics == ["party_building"]
+
     def test_a_section_can_have_several_topics(self):
         doc = parse_text(
             "一、工作\n（一）坚决维护社会大局稳定。抓好信访稳定，化解信访积案，排查矛盾纠纷；"

@@ -31,6 +31,7 @@ class RefreshResult:
     full: bool
 
 
+# the formula of huibao.text.keywords.corpus_idf
 _IDF = """
     insert into term_idf (term, df, idf)
     select u.term, count(*) as df, ln((%(n)s + 1.0) / (count(*) + 1.0)) + 1.0

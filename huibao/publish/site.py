@@ -37,9 +37,9 @@ VIEWS = {
     """,
     "indicator_details": """
         select i.id, i.indicator, it.zh as indicator_zh, i.name, i.value, i.unit, i.growth,
-               i.growth_unit, i.direction, i.masked, i.value_masked, i.growth_masked, i.text,
-               i.section_id, d.id as document_id, d.title as document_title, d.year, d.period,
-               d.admin_level, d.org
+               i.growth_unit, i.direction, i.masked, i.value_masked, i.growth_masked, i.target,
+               i.text, i.section_id, d.id as document_id, d.title as document_title, d.year,
+               d.period, d.admin_level, d.org, d.place
         from indicators i join indicator_types it on it.key = i.indicator
         join documents d on d.id = i.document_id
     """,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -24,6 +24,17 @@ def default_idf() -> tuple[dict[str, float], float]:
             idf[word] = float(value)
     values = sorted(idf.values())
     return idf, values[len(values) // 2]
+
+
+def corpus_idf(sections: Iterable[Iterable[str]]) -> dict[str, float]:
+    """The IDF of every term over `sections` (each given by its terms): ln((N+1)/(df+1)) + 1,
+    the formula `huibao.db.keywords` computes in Postgres over the loaded sections."""
+    df: Counter = Counter()
+    n = 0
+    for terms in sections:
+        n += 1
+        df.update(set(terms))
+    return {term: math.log((n + 1) / (count + 1)) + 1 for term, count in df.items()}
 
 
 def top_keywords(

@@ -126,6 +126,7 @@ def to_json(parsed: ParsedSource, *, with_text: bool = False) -> dict:
                     "path": s.path,
                     "role": s.role,
                     "topics": s.topics,
+                    "topic_evidence": s.topic_evidence,
                     "start": s.start,
                     "end": s.end,
                     # where the section is in the file as read (before cleaning)

@@ -31,6 +31,11 @@ def _data():
     return frozenset(data["formulas"]), descriptor
 
 
+def formulas() -> frozenset[str]:
+    """The known slogans and formulas (`data/slogans.yaml`)."""
+    return _data()[0]
+
+
 def normalise(phrase: str) -> str:
     phrase = unicodedata.normalize("NFKC", phrase)
     phrase = _ASIDE.sub("", phrase)

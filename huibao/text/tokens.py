@@ -21,7 +21,9 @@ from pathlib import Path
 
 from .masks import is_mask_token
 from .rules import load_lines
+from .slogans import formulas
 
+_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
 _WORDLIKE = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9]{1,})$")
 # Quantities such as 万亩, 亿元, 千瓦时 come from masked or real figures: never keywords.
 _UNIT = re.compile(
@@ -30,6 +32,7 @@ _UNIT = re.compile(
 )
 # Tags of jieba's dictionary that can name a topic: nouns, names, verbal nouns, foreign words.
 _KEEP_TAGS = ("n", "vn", "eng")
+NEW_WORD_MIN = 3  # characters a word unknown to both dictionaries needs to be a term
 
 
 @cache
@@ -79,11 +82,15 @@ def warm_up() -> None:
 
 @cache
 def genre_words() -> tuple[tuple[str, int | None, str], ...]:
+    """The genre's terms for jieba: `data/dictionary.txt`, and the slogans and formulas of
+    `data/slogans.yaml` (四个不摘, 一老一小), so that they are segmented whole."""
     out = []
     for line in load_lines("dictionary.txt"):
         parts = line.split()
         freq = int(parts[1]) if len(parts) > 1 else None
         out.append((parts[0], freq, parts[2] if len(parts) > 2 else "n"))
+    known = {word for word, _, _ in out}
+    out += [(f, 20000, "n") for f in formulas() if f not in known]
     return tuple(out)
 
 
@@ -140,11 +147,57 @@ def _is_term(token: str) -> bool:
     if is_mask_token(token) or token.lower().startswith("xx") or _UNIT.match(token):
         return False
     tag = word_tags().get(token)
-    return tag is None or tag.startswith(_KEEP_TAGS)
+    if tag is None:
+        # a word jieba's HMM made up: two characters are mostly a piece of a phrase it did
+        # not know (一点一策 → 一策, 四个不摘 → 不摘); longer ones are mostly names
+        return len(token) >= NEW_WORD_MIN
+    return tag.startswith(_KEEP_TAGS)
 
 
 def term_counts(text: str) -> Counter:
-    """Counts of the terms among the words of `text`, in the order they first occur."""
-    counts = Counter(tokenize(text))  # counted in C; then each distinct word judged once
+    """Counts of the terms among the words of `text`, in the order they first occur.
+
+    A term that stands, nearly every time it occurs, beside the same noun is a piece of a
+    compound the dictionaries do not know (个体 + 工商户, 天府 + 粮仓): the compound is counted
+    instead."""
+    words = tokenize(text)
+    counts = Counter(words)  # counted in C; then each distinct word judged once
     terms = _TERMS
-    return Counter({t: n for t, n in counts.items() if terms[t]})
+    out = Counter({t: n for t, n in counts.items() if terms[t]})
+    repeated = {t for t, n in out.items() if n >= COMPOUND_MIN}
+    if repeated:
+        _merge_compounds(words, repeated, out)
+    return out
+
+
+COMPOUND_MIN = 2  # occurrences a word needs before its neighbours are judged
+COMPOUND_SHARE = 0.8  # share of them beside one same noun that makes it a piece of a compound
+
+
+def _merge_compounds(words: list[str], repeated: set[str], out: Counter) -> None:
+    sides: dict[str, Counter] = {}
+    for i, w in enumerate(words):
+        if w in repeated:
+            c = sides.setdefault(w, Counter())
+            if i > 0:
+                c["<", words[i - 1]] += 1
+            if i + 1 < len(words):
+                c[">", words[i + 1]] += 1
+    for term, c in sides.items():
+        (side, neighbour), n = c.most_common(1)[0]
+        if n < COMPOUND_SHARE * out[term] or not _noun(neighbour):
+            continue
+        compound = neighbour + term if side == "<" else term + neighbour
+        out[compound] += n
+        out[term] -= n
+        if out[term] <= 0:
+            del out[term]
+
+
+def _noun(word: str) -> bool:
+    """A word that can be part of a compound term: a noun of the dictionaries (one character
+    will do: 三江 + 源), not a stop word."""
+    if not _CJK_WORD.match(word) or word in stopwords():
+        return False
+    tag = word_tags().get(word)
+    return tag is not None and tag.startswith(("n", "ns", "nz"))

@@ -18,8 +18,12 @@ from operator import itemgetter
 from .rules import load_yaml, trie_pattern
 
 HEADING_WEIGHT = 3.0
+# A topic needs a score of one point per 100 characters of its section, at least one solid term
+# (a short section names its topic once) and at most 3 (a long one mentions everything).
 MIN_SCORE = 3.0
-RELATIVE = 0.3
+MIN_SCORE_SHORT = 1.0
+CHARS_PER_POINT = 100
+RELATIVE = 0.35
 MAX_TOPICS = 5
 
 
@@ -32,13 +36,13 @@ class Topic:
 
 @cache
 def taxonomy() -> tuple[Topic, ...]:
-    return tuple(Topic(k, v["zh"], v["en"]) for k, v in load_yaml("topics.yaml").items())
+    return tuple(Topic(k, v["zh"], v["en"]) for k, v in load_yaml("topics.yaml")["topics"].items())
 
 
 @cache
 def _matcher() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     owners: dict[str, list[str]] = defaultdict(list)
-    for key, spec in load_yaml("topics.yaml").items():
+    for key, spec in load_yaml("topics.yaml")["topics"].items():
         for term in spec["terms"]:
             owners[term].append(key)
     return trie_pattern(owners), {t: tuple(o) for t, o in owners.items()}
@@ -46,7 +50,9 @@ def _matcher() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
 
 @cache
 def _weights() -> dict[str, float]:
-    return {term: _weight(term) for term in _matcher()[1]}
+    data = load_yaml("topics.yaml")
+    weak, factor = frozenset(data["weak_terms"]), data["weak_weight"]
+    return {term: _weight(term) * (factor if term in weak else 1.0) for term in _matcher()[1]}
 
 
 def term_hits(text: str) -> Counter:
@@ -84,7 +90,8 @@ def topics_from_hits(
         return [], {}
     top = max(scores.values())
     ranked = sorted(scores.items(), key=_count, reverse=True)
-    chosen = [t for t, s in ranked if s >= MIN_SCORE and s >= RELATIVE * top][:MAX_TOPICS]
+    floor = min(MIN_SCORE, max(MIN_SCORE_SHORT, size / CHARS_PER_POINT))
+    chosen = [t for t, s in ranked if s >= floor and s >= RELATIVE * top][:MAX_TOPICS]
     return chosen, {
         t: [term for term, _ in sorted(evidence[t].items(), key=_count, reverse=True)]
         for t in chosen
