@@ -68,13 +68,13 @@ def test_every_canned_query_runs(published_site):
     assert rows and all(r["role"] == "problems" for r in rows)
 
 
-def test_facets_cover_year_period_level_org_role_and_topic(published_site):
+def test_facets_cover_place_year_period_level_role_and_topic(published_site):
     _, ds = published_site
     data = get(ds, "/huibao/section_details.json?_extra=facet_results").json()
     facets = set(data["facet_results"]) if "facet_results" in data else set()
     if not facets:  # Datasette 0.65 returns facets by default in the JSON
         facets = set(get(ds, "/huibao/section_details.json").json().get("facet_results", {}))
-    assert {"year", "period", "admin_level", "org", "role", "topics"} <= facets
+    assert {"place", "year", "period", "admin_level", "role", "topics"} <= facets
 
 
 def search_ids(ds, q: str) -> set[int]:
@@ -178,7 +178,10 @@ def test_search_results_have_highlighted_snippets(published_site):
     html = get(ds, f"/huibao/search?q={quote('招商引资')}").text
     assert "<mark>招商引资</mark>" in html
     table = get(ds, f"/huibao/section_details?_search={quote('招商引资')}").text
-    assert "mark.huibao" in table  # the page highlights its search words
+    # the page's script (static/huibao.js) highlights the words the page names
+    assert '"search": "招商引资"' in table and "/-/static-plugins/huibao/huibao.js" in table
+    script = get(ds, "/-/static-plugins/huibao/huibao.js")
+    assert script.status_code == 200 and "createTreeWalker" in script.text
 
 
 def document_titled(ds, title: str) -> dict:

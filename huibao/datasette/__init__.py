@@ -7,7 +7,10 @@ re-exported here so that Datasette finds them and the package's `templates/` fol
 from .plugin import (
     asgi_wrapper,
     extra_body_script,
+    extra_css_urls,
+    extra_js_urls,
     prepare_connection,
+    prepare_jinja2_environment,
     register_routes,
     render_cell,
     startup,
@@ -16,7 +19,10 @@ from .plugin import (
 __all__ = [
     "asgi_wrapper",
     "extra_body_script",
+    "extra_css_urls",
+    "extra_js_urls",
     "prepare_connection",
+    "prepare_jinja2_environment",
     "register_routes",
     "render_cell",
     "startup",

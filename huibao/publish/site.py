@@ -18,15 +18,15 @@ METADATA = Path(__file__).resolve().parent.parent / "datasette" / "metadata.yaml
 
 VIEWS = {
     "section_details": """
-        select s.id, s.document_id, d.title as document_title, d.year, d.period, d.admin_level,
-               d.org, d.kind, s.path, s.level, s.kind as section_kind, s.marker, s.heading,
-               s.role, s.topics, s.body
+        select s.id, coalesce(d.display_title, d.title) as report, d.place, d.year,
+               d.admin_level, s.role, s.path, s.marker, s.heading, s.body, s.topics, d.period,
+               d.org, d.kind, s.level, s.kind as section_kind, s.document_id
         from sections s join documents d on d.id = s.document_id
     """,
     "topic_sections": """
         select st.topic, t.zh as topic_zh, st.evidence, s.id as section_id, s.heading, s.role,
-               s.level, d.id as document_id, d.title as document_title, d.year, d.period,
-               d.admin_level, d.org
+               s.level, d.id as document_id, coalesce(d.display_title, d.title) as document_title,
+               d.place, d.year, d.period, d.admin_level, d.org
         from section_topics st join topics t on t.key = st.topic
         join sections s on s.id = st.section_id join documents d on d.id = s.document_id
     """,
@@ -38,8 +38,9 @@ VIEWS = {
     "indicator_details": """
         select i.id, i.indicator, it.zh as indicator_zh, i.name, i.value, i.unit, i.growth,
                i.growth_unit, i.direction, i.masked, i.value_masked, i.growth_masked, i.target,
-               i.text, i.section_id, d.id as document_id, d.title as document_title, d.year,
-               d.period, d.admin_level, d.org, d.place
+               i.text, i.section_id, d.id as document_id,
+               coalesce(d.display_title, d.title) as document_title, d.year, d.period,
+               d.admin_level, d.org, d.place
         from indicators i join indicator_types it on it.key = i.indicator
         join documents d on d.id = i.document_id
     """,
