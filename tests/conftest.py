@@ -139,3 +139,27 @@ def published_site(pg_url, prefect_server, shared_corpus, tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "huibao.db"
     published = publish(reader_url(), out)
     return published, make_datasette(out)
+
+
+@pytest.fixture(scope="session")
+def samples_published(pg_url, prefect_server, tmp_path_factory):
+    """The file `make demo` serves: the bundled samples, ingested and published."""
+    from huibao.db.engine import reader_url
+    from huibao.flows.ingest import ingest
+    from huibao.publish.publish import publish
+
+    empty_database(pg_url)
+    inbox = tmp_path_factory.mktemp("samples")
+    for path in SAMPLES.iterdir():
+        shutil.copy(path, inbox / path.name)
+    ingest(paths=[str(inbox)], workers=1)
+    out = tmp_path_factory.mktemp("samples-site") / "huibao.db"
+    return publish(reader_url(), out)
+
+
+@pytest.fixture(scope="session")
+def samples_site(samples_published):
+    """Datasette serving `samples_published`, read through its own client."""
+    from huibao.publish.serve import make_datasette
+
+    return make_datasette(samples_published.path)

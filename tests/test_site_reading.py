@@ -5,34 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 from urllib.parse import quote
 
-import pytest
-
-from conftest import ROOT, SAMPLES, empty_database
+from conftest import ROOT
 
 
 def get(ds, path: str):
     return asyncio.run(ds.client.get(path))
-
-
-@pytest.fixture(scope="module")
-def samples_site(pg_url, prefect_server, tmp_path_factory):
-    """The site `make demo` serves: the bundled samples, ingested and published."""
-    from huibao.db.engine import reader_url
-    from huibao.flows.ingest import ingest
-    from huibao.publish.publish import publish
-    from huibao.publish.serve import make_datasette
-
-    empty_database(pg_url)
-    inbox = tmp_path_factory.mktemp("samples")
-    for path in SAMPLES.iterdir():
-        shutil.copy(path, inbox / path.name)
-    ingest(paths=[str(inbox)], workers=1)
-    out = tmp_path_factory.mktemp("samples-site") / "huibao.db"
-    publish(reader_url(), out)
-    return make_datasette(out)
 
 
 def example_links() -> set[str]:

@@ -499,6 +499,7 @@ class TestIndicators:
                 [("unemployment_rate", 5.2, "%", None), ("cpi", None, None, 2.6)],
             ),
             ("今年经济增长预期目标定为7.5%左右。", [("gdp", None, None, 7.5)]),
+            ("1-6月，全镇完成地区生产总值**亿元，同比增长8%。", [("gdp", None, "亿元", 8.0)]),
         ],
     )
     def test_figures_go_to_their_subjects(self, text, expected):

@@ -53,6 +53,13 @@ def heatmap_svg(rows, row_key, col_key, value_key, columns, column_names) -> str
     return "".join(out)
 
 
+LABEL_CHARS = 16  # a longer label is cut, whole in its tooltip
+
+
+def _shorten(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
 def slogan_bars_svg(rows) -> str:
     """Uses of the most frequent slogans, one bar per year, grouped by slogan."""
     by_slogan: dict[str, dict[int, int]] = defaultdict(dict)
@@ -63,7 +70,8 @@ def slogan_bars_svg(rows) -> str:
         return '<p class="empty">No slogans with a year yet.</p>'
     slogans = sorted(by_slogan, key=lambda s: -sum(by_slogan[s].values()))
     top = max((v for d in by_slogan.values() for v in d.values()), default=1)
-    bar_h, gap, label_w, plot_w = 12, 10, 170, 420
+    bar_h, gap, plot_w = 12, 10, 420
+    label_w = 12 * min(LABEL_CHARS, max(len(s) for s in slogans)) + 16  # 12 px a character
     group_h = bar_h * len(years) + gap
     height = 30 + group_h * len(slogans)
     out = [
@@ -77,7 +85,8 @@ def slogan_bars_svg(rows) -> str:
     for i, slogan in enumerate(slogans):
         y0 = 24 + i * group_h
         out.append(
-            f'<text x="{label_w - 6}" y="{y0 + group_h / 2}" text-anchor="end">{escape(slogan)}</text>'
+            f'<text x="{label_w - 6}" y="{y0 + group_h / 2}" text-anchor="end">'
+            f"<title>{escape(slogan)}</title>{escape(_shorten(slogan))}</text>"
         )
         for k, year in enumerate(years):
             n = by_slogan[slogan].get(year, 0)

@@ -94,8 +94,14 @@ async def search_page(datasette, request):
         hits = [dict(r) for r in rows]
         for h in hits:
             h["snippet"] = snippets.render(h["snippet"] or "")
-            h["level_label"] = labels.label(h["admin_level"], "admin_level") or ""
-            h["role_label"] = labels.label(h["role"], "role") or ""
+            section = _PARTS.get(h["path"]) or f"{h['path']} {h['marker']}{h['heading'] or ''}"
+            h["where"] = " · ".join(
+                str(x) for x in (
+                    h["place"], f"{h['year']}年" if h["year"] else "",
+                    labels.label(h["admin_level"], "admin_level"), section,
+                    labels.label(h["role"], "role"),
+                ) if x
+            )  # fmt: skip
         for facet in FACETS:
             rows = await db.execute(
                 _MATCHES + _FACET_SQL[facet] + " order by n desc, v limit 15", params
@@ -124,6 +130,7 @@ async def search_page(datasette, request):
     return Response.html(html)
 
 
+_PARTS = {"0": "开头 opening", "C": "结尾 closing"}  # paths of the parts outside the tree
 _FACET_NAMES = {"place": "地方", "year": "年份", "admin_level": "层级", "role": "角色",
                 "topic": "主题"}  # fmt: skip
 

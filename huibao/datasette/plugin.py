@@ -23,7 +23,7 @@ from datasette import hookimpl
 from huibao.text.fts import match_expression
 
 from . import cells, pages, snippets
-from .labels import header, hidden_columns
+from .labels import header, hidden_columns, site
 from .reload import adopt, reload_if_replaced
 
 # Datasette 0.65.5 prints a rich traceback for every error page; when the error was never
@@ -103,7 +103,7 @@ def extra_js_urls():
 def extra_body_script(template, database, table, view_name, request, datasette):
     """The page's data for `static/huibao.js`: the words searched (to highlight them) and the
     choices of the canned queries' parameters (shown as lists of Chinese labels)."""
-    data = {"options": pages.labels_of(datasette).options()}
+    data = {"options": pages.labels_of(datasette).options(), "headers": site()["headers"]}
     if view_name == "table" and request and request.args.get("_search"):
         data["search"] = request.args.get("_search")
     return {"script": f"window.huibao = {json.dumps(data, ensure_ascii=False)};"}

@@ -1,6 +1,7 @@
 /* huibao's page script. `window.huibao` is set by the page: the words searched (`search`) and
- * the choices of the canned queries' parameters (`options`: [code, label] pairs). */
-(function () {
+ * the choices of the canned queries' parameters (`options`: [code, label] pairs). Datasette
+ * loads it in the head, so it waits for the page. */
+function huibaoPage() {
   var data = window.huibao || {};
 
   // Column descriptions folded away under one line.
@@ -47,7 +48,15 @@
     }
   }
 
-  // A canned query's coded parameters (topic, role, level …) as lists of Chinese labels.
+  // A canned query's parameters named in Chinese, and its coded ones (topic, role, level …) as
+  // lists of Chinese labels.
+  var headers = data.headers || {};
+  document.querySelectorAll('form label[for]').forEach(function (label) {
+    var name = label.getAttribute('for').replace(/^qp\d*/, '');
+    var field = document.getElementById(label.getAttribute('for'));
+    var key = field ? field.name : name;
+    if (headers[key]) label.textContent = headers[key] + ' ' + key;
+  });
   var options = data.options || {};
   document.querySelectorAll('form.sql input[type=text], form input[type=text]').forEach(function (input) {
     var choices = options[input.name];
@@ -68,4 +77,10 @@
     });
     input.parentNode.replaceChild(select, input);
   });
-})();
+}
+
+if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', huibaoPage);
+} else {
+  huibaoPage();
+}
