@@ -11,7 +11,6 @@ linked, not parsed. A file that cannot be read is recorded with its reason and t
 from __future__ import annotations
 
 import os
-import sys
 import time
 import uuid
 from collections import Counter
@@ -31,6 +30,7 @@ from huibao.db.engine import database_url, upgrade
 from huibao.db.store import StoreInDatabase
 from huibao.files import FileStat, Unreadable, discover, folders_and_files
 from huibao.parallel import parse_files
+from huibao.progress import Report
 from huibao.text import pipeline_version
 
 DB_RETRIES = dict(retries=4, retry_delay_seconds=[2, 10, 30, 60])
@@ -49,6 +49,8 @@ class Plan:
     known_hashes: frozenset[str]
     deferred_indexes: int = 0  # indexes set aside by runs that may have died since
     unreadable: list[Unreadable] = field(default_factory=list)
+    # unchanged files that were rejected before: (path, reason), to say so again
+    still_rejected: list[tuple[str, str]] = field(default_factory=list)
 
 
 @task(cache_policy=NONE)
@@ -134,18 +136,20 @@ def plan_files(url: str, paths: list[str], stats: list[FileStat], version: str) 
         known = load.known_paths(conn, folders, files)
         hashes = frozenset(load.loaded_hashes(conn, version))
         deferred = indexes.pending(conn)
-    todo, unchanged, changed = [], [], set()
+    todo, unchanged, changed, still_rejected = [], [], set(), []
     for stat in stats:
         k = known.get(stat.path)
         if k and _unchanged(k, stat, version):
             unchanged.append(stat)
+            if k.source_status == "rejected":
+                still_rejected.append((stat.path, k.error or "rejected"))
             continue
         if k:
             changed.add(stat.path)
         todo.append(stat)
     seen = {s.path for s in stats}
     gone = [p for p, k in known.items() if p not in seen and k.status == "present"]
-    return Plan(todo, unchanged, changed, gone, hashes, deferred)
+    return Plan(todo, unchanged, changed, gone, hashes, deferred, still_rejected=still_rejected)
 
 
 def _unchanged(k: load.KnownPath, stat: FileStat, version: str) -> bool:
@@ -232,6 +236,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
                         counts,
                         rejected,
                     )
+                Report(progress).step("updating indexes, keywords and the site's tables")
                 _refresh_derived(url, run, counts, large)
     except BaseException as exc:
         status, message = "failed", f"{type(exc).__name__}: {exc}"
@@ -253,6 +258,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
         run_id=run_id,
         run=run,
         rejected=rejected,
+        still_rejected=plan.still_rejected,
     )
 
 
@@ -277,7 +283,10 @@ def _write(
     if unreadable:
         counts["files_rejected"] += record_unreadable(url, quote(unreadable))
         rejected += [(u.path, u.reason) for u in unreadable]
-    bar = _progress(len(plan.todo)) if progress else None
+    report = Report(progress)
+    bar = report.bar(len(plan.todo), "parsing and loading")
+    if plan.todo:
+        report.step(f"parsing and loading {len(plan.todo)} files")
     clock = time.perf_counter()
     todo_bytes = sum(s.size for s in plan.todo)
     large = bool(plan.todo) and bool(set_indexes_aside(url, run, todo_bytes))
@@ -399,28 +408,3 @@ def _artifact(counts: Counter, rejected: list[tuple[str, str]], seconds: float) 
         if len(rejected) > 200:
             lines.append(f"| … | and {len(rejected) - 200} more (see the `sources` table) |")
     create_markdown_artifact("\n".join(lines), key="ingest-summary", description="huibao ingest")
-
-
-class _Bar:
-    def __init__(self, total: int) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        self.progress = Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            transient=True,
-        )
-        self.task = self.progress.add_task("parsing", total=total)
-        self.progress.start()
-
-    def advance(self) -> None:
-        self.progress.advance(self.task)
-
-    def stop(self) -> None:
-        self.progress.stop()
-
-
-def _progress(total: int) -> _Bar | None:
-    return _Bar(total) if total and sys.stderr.isatty() else None

@@ -45,6 +45,8 @@ def _cmd_parse(args: argparse.Namespace) -> int:
 
 
 def _print_outline(parsed) -> None:
+    """The heading tree, each section indented under its parent and numbered by its place in
+    the tree (`2.3` is the third child of the second part)."""
     if parsed.collection_title:
         print(f"《{parsed.collection_title}》")
     for doc in parsed.documents:
@@ -52,29 +54,40 @@ def _print_outline(parsed) -> None:
             f"{k}={v}"
             for k, v in (
                 ("year", doc.year), ("period", doc.period), ("level", doc.admin_level),
-                ("org", doc.org), ("kind", doc.kind), ("masked", doc.masked_count),
+                ("place", doc.place), ("org", doc.org), ("kind", doc.kind),
+                ("masked", doc.masked_count),
             )
             if v is not None
         )  # fmt: skip
-        print(f"\n{doc.title or '(untitled)'}  [{meta}]")
+        print(f"\n{doc.title or doc.display_title or '(untitled)'}  [{meta}]")
         for s in doc.sections:
-            indent = "  " * max(s.level, 0)
+            depth = s.path.count(".")
             role = f"  <{s.role}>" if s.role and s.level <= 1 else ""
             topics = f"  {{{', '.join(s.topics)}}}" if s.topics else ""
             label = s.heading or f"({s.kind})"
-            print(f"{indent}{s.path:>6} {s.marker}{label}{role}{topics}")
+            print(f"{'    ' * depth}{s.path} {s.marker}{label}{role}{topics}")
 
 
 # -- ingest / publish / serve / demo -------------------------------------------------------------
 
 
 def _run_ingest(paths: list[str], workers: int | None, progress: bool) -> dict:
-    from huibao.config import quiet_prefect
+    """Run the ingest flow; the result's `wall_seconds` is the time it took as a person waits
+    for it, Prefect's temporary server included."""
+    import os
+    import time
 
+    from huibao.config import quiet_prefect
+    from huibao.progress import Report
+
+    started = time.monotonic()
     quiet_prefect(_settings().home)
+    if not os.environ.get("PREFECT_API_URL"):
+        Report(progress).step("starting a temporary Prefect server for this run (about 10 s)")
     from huibao.flows.ingest import ingest
 
-    return ingest(paths=paths, workers=workers, progress=progress)
+    result = ingest(paths=paths, workers=workers, progress=progress)
+    return {**result, "wall_seconds": round(time.monotonic() - started, 1)}
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -107,15 +120,21 @@ def _is_db_error(exc: BaseException) -> bool:
 
 
 def _print_ingest(result: dict) -> None:
+    wall = result.get("wall_seconds", result.get("seconds", 0))
     print(
         f"ingest: {result.get('files_seen', 0)} files — {result.get('files_new', 0)} new, "
         f"{result.get('files_changed', 0)} changed, {result.get('files_unchanged', 0)} unchanged, "
         f"{result.get('files_rejected', 0)} rejected, {result.get('files_gone', 0)} gone; "
         f"{result.get('documents_loaded', 0)} documents, {result.get('sections_loaded', 0)} "
-        f"sections loaded in {result.get('seconds', 0)} s"
+        f"sections loaded; {wall} s in all (the run {result.get('seconds', 0)} s)"
     )
     for path, reason in result.get("rejected", [])[:20]:
         print(f"  rejected {path}: {reason}")
+    still = result.get("still_rejected", [])
+    for path, reason in still[:20]:
+        print(f"  still rejected (unchanged since) {path}: {reason}")
+    if len(still) > 20:
+        print(f"  … and {len(still) - 20} more still rejected (see the sources table)")
 
 
 def _publish(output: str | None, rebuild: bool = False) -> int:
@@ -223,14 +242,20 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
-    from huibao.db.engine import DatabaseUnavailable, database_url, embedded, upgrade
+    from huibao.db.engine import (
+        DatabaseUnavailable,
+        database_url,
+        embedded,
+        libpq_url,
+        upgrade,
+    )
 
     settings = _settings()
     try:
         if args.action == "upgrade":
             print(f"db: at revision {upgrade(database_url(settings))}")
         elif args.action == "url":
-            print(database_url(settings))
+            print(database_url(settings) if args.sqlalchemy else libpq_url(database_url(settings)))
         elif args.action == "start":
             print(f"db: running at {database_url(settings)}")
         elif args.action == "stop":
@@ -310,6 +335,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("db", help="the database: upgrade (migrations), url, start, stop, status")
     p.add_argument("action", choices=["upgrade", "url", "start", "stop", "status"])
+    p.add_argument(
+        "--sqlalchemy",
+        action="store_true",
+        help="url: in SQLAlchemy's form (postgresql+psycopg://…) instead of psql's",
+    )
     p.set_defaults(func=_cmd_db)
     return parser
 
@@ -317,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if hasattr(signal, "SIGPIPE"):
+        # `huibao parse --json F | head`: a reader that stops early ends the command quietly
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # SIGTERM (systemd, docker stop, kill) unwinds like Ctrl-C, so that the temporary Prefect
     # server and other child processes are stopped instead of being left behind.
     signal.signal(signal.SIGTERM, _terminate)

@@ -7,6 +7,7 @@ import io
 import pytest
 
 from bench.docx_writer import write_docx
+from conftest import SAMPLES
 from huibao.text.read import Rejected, read_bytes
 
 REPORT = (
@@ -169,3 +170,10 @@ class TestMarkdown:
             (2, "招商引资"),
         ]
         assert {e.rule for e in parsed.cleaned.edits} >= {"markdown"}
+
+
+def test_a_docx_renamed_doc_is_read_as_the_docx_it_is():
+    data = (SAMPLES / "县文旅局2024年工作总结.docx").read_bytes()
+    source = read_bytes(data, "县文旅局2024年工作总结.doc")
+    assert source.format == "docx" and "县文化和旅游局2024年工作总结" in source.text
+    assert read_bytes("一、工作情况\n正文。".encode(), "plain.doc").format == "txt"

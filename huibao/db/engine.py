@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -59,6 +60,11 @@ def reader_url(settings: Settings | None = None) -> str:
     if settings.database_url:
         return url.render_as_string(hide_password=False)  # no separate role configured
     return url.set(username=READER, password=None).render_as_string(hide_password=False)
+
+
+def libpq_url(url: str) -> str:
+    """The URL as psql and libpq take it: `postgresql+psycopg://…` → `postgresql://…`."""
+    return re.sub(r"^postgresql\+\w+://", "postgresql://", url)
 
 
 def normalise_url(url: str) -> str:

@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import psycopg
 
+from huibao.db.engine import libpq_url
 from huibao.files import FileStat
 from huibao.models import (
     CleaningEdit,
@@ -38,6 +39,7 @@ class KnownPath:
     status: str  # of the path: present | gone
     source_status: str | None
     pipeline_version: str | None
+    error: str | None = None  # why the source was rejected, if it was
 
 
 @dataclass(slots=True)
@@ -52,7 +54,7 @@ class LoadResult:
 
 def conninfo(url: str) -> str:
     """A libpq URL for psycopg from a SQLAlchemy URL."""
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+    return libpq_url(url)
 
 
 def connect(url: str) -> psycopg.Connection:
@@ -72,7 +74,8 @@ def known_paths(
 ) -> dict[str, KnownPath]:
     """What the database knows about the paths inside `folders` and the given `files`."""
     sql = """
-        select p.path, p.size, p.mtime_ns, p.source_id, p.status, s.status, s.pipeline_version
+        select p.path, p.size, p.mtime_ns, p.source_id, p.status, s.status, s.pipeline_version,
+               s.error
         from source_paths p left join sources s on s.id = p.source_id
         where p.path = any(%s)
     """

@@ -86,6 +86,15 @@ def read_path(path: str | os.PathLike, limits: Limits | None = None) -> SourceTe
     return read_bytes(data, p.name, limits)
 
 
+def _decodes(data: bytes) -> bool:
+    """Whether bytes read as text at all (a `.doc` that is really a text file)."""
+    try:
+        decode_text(data)
+    except Rejected:
+        return False
+    return True
+
+
 def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> SourceText:
     """Turn the bytes of a file called `name` into text, choosing the reader by content first."""
     limits = limits or Limits()
@@ -98,7 +107,8 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> SourceTe
     suffix = Path(name).suffix.lower()
     kind = sniff(data)
 
-    if suffix == ".doc" or kind == "ole":
+    # the content decides: a .docx renamed .doc (or a .txt named .doc) is read as what it is
+    if kind == "ole" or (suffix == ".doc" and kind is None and not _decodes(data)):
         raise Rejected(f"unsupported format: {_ADVICE['ole']}")
     if suffix == ".docx" or kind == "zip":
         from .docx_text import docx_to_text, is_docx
@@ -120,7 +130,7 @@ def read_bytes(data: bytes, name: str, limits: Limits | None = None) -> SourceTe
         raise Rejected(f"unsupported format: {_ADVICE[kind]}")
     if kind:
         raise Rejected(f"not a text report: the content is a {kind}")
-    if suffix and suffix not in TEXT_SUFFIXES:
+    if suffix and suffix not in TEXT_SUFFIXES and suffix != ".doc":
         raise Rejected(
             f"unsupported file type {suffix!r}: huibao reads .txt, .md, .docx and .pdf "
             "(with a text layer)"
