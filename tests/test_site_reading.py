@@ -120,3 +120,19 @@ def test_long_text_sits_in_a_box_and_untitled_reports_show_their_display_title(s
     assert '<div class="huibao-long">' in html
     rows = get(samples_site, "/huibao/documents.json?_shape=array").json()
     assert all(r["display_title"] for r in rows)
+
+
+def test_a_search_for_any_word_of_the_samples_shows_snippets_with_place_and_year(samples_site):
+    terms = get(
+        samples_site, "/huibao/keywords.json?_shape=array&_size=max&section_id__isnull=1"
+    ).json()
+    words = sorted({t["term"] for t in terms})
+    assert len(words) >= 20
+    for word in words:
+        html = get(samples_site, f"/-/search?q={quote(word)}").text
+        hits = html.split('class="hit"')[1:]
+        assert hits, word
+        for hit in hits:
+            assert f"<mark>{word}</mark>" in hit, word
+            where = hit.split('class="where">')[1].split("</div>")[0]
+            assert re.search(r"\d{4}年", where), (word, where)
