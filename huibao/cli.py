@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -347,13 +348,17 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if hasattr(signal, "SIGPIPE"):
-        # `huibao parse --json F | head`: a reader that stops early ends the command quietly
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     # SIGTERM (systemd, docker stop, kill) unwinds like Ctrl-C, so that the temporary Prefect
     # server and other child processes are stopped instead of being left behind.
     signal.signal(signal.SIGTERM, _terminate)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # `huibao parse --json F | head`: a reader that stops early ends the command quietly.
+        # (Not SIGPIPE's default action: that would also kill ingest when a parser process's
+        # pipe breaks, which it recovers from.)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 def _terminate(signum, frame) -> None:
