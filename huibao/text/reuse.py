@@ -1,0 +1,376 @@
+"""Text reuse: the passages two reports share, found even when names and figures were changed.
+
+1. **Skeleton.** Each text is reduced to the characters that carry its wording, with a map back
+   to the clean text: punctuation and spaces dropped, a run of digits or a masked figure
+   (`356.8`, `**`, `xx.x`) written as one symbol, a place name (`data/place_names.txt`, or any
+   name ending in a unit word such as 镇, 县, 街道) as another, Latin letters folded to lower case.
+   `全县地区生产总值完成356.8亿元，同比增长5.6%` and `全市地区生产总值完成1,024亿元…` differ only
+   in what the symbols stand for.
+2. **Fingerprints** by winnowing (Schleimer, Wilkerson and Aiken, SIGMOD 2003): the hashes of
+   every `K`-character gram of the skeleton, of which each window of `W` consecutive grams keeps
+   its smallest. Every run of at least `K + W - 1` skeleton characters two texts share yields a
+   fingerprint both keep; most runs of `K` do.
+3. **Passages.** Shared fingerprints are chained along their diagonals into candidate regions,
+   each widened while the skeletons agree and aligned with an edit distance (RapidFuzz), which
+   gives its boundaries in both clean texts, its similarity and the substitutions: names and
+   figures the copy changed, and words it edited.
+
+Nothing here touches a database: `compare(a, b)` is what `huibao reuse A B` prints, and
+ingest stores `fingerprints(skeleton(text))` to find candidates among everything loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from .masks import MASK
+from .places import units
+from .rules import load_lines, trie_pattern
+
+K = 8  # characters of a gram
+W = 12  # grams of a window: every shared run of K + W - 1 = 19 skeleton characters is seen
+MIN_CHARS = 20  # skeleton characters of the shortest passage reported (about 30 of text)
+GAP = 40  # skeleton characters between two shared fingerprints of one passage, at most
+DRIFT = 6  # how far the two texts may shift against each other inside a passage
+NAME, FIGURE = "\ue010", "\ue011"  # the skeleton's symbols (private-use characters)
+
+
+@dataclass(frozen=True, slots=True)
+class Skeleton:
+    """`text[i]` stands for `clean[starts[i]:ends[i]]`."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+
+@cache
+def _symbols() -> tuple[tuple[re.Pattern, str], ...]:
+    """The patterns of figures, unlisted names and listed names, each with its symbol (each
+    its own pass: an alternation of them is several times slower)."""
+    names = trie_pattern(load_lines("place_names.txt")).pattern
+    unit = "|".join(map(re.escape, units()))
+    # a name the list lacks (桃源镇, 青山县) only where a run of Chinese starts: inside a run,
+    # any two characters before 市 or 区 (推进城市, 全面推进城区) would pass for one
+    unlisted = rf"(?<![\u4e00-\u9fff\dxX*＊])(?:[\u4e00-\u9fff]{{2,3}}|[xX×*＊]{{1,4}})(?:{unit})"
+    # a figure: digits, a masked figure, or the ordinal of 第十四届, 第五次
+    figure = (
+        rf"(?:\d+(?:[.,，]\d+)*|{MASK.pattern})(?:\s*[%％‰])?"
+        r"|(?<=第)[一二三四五六七八九十百零〇两]+"
+    )
+    return ((re.compile(figure), FIGURE), (re.compile(unlisted), NAME), (re.compile(names), NAME))
+
+
+_KEPT = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (ord("a"), ord("z")))  # Chinese, Latin letters
+
+
+def skeleton(text: str) -> Skeleton:
+    """The skeleton of a clean text (see the module's docstring)."""
+    if not text:
+        return Skeleton("", [], [])
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
+    upper = (codes >= ord("A")) & (codes <= ord("Z"))
+    codes[upper] += 32  # Latin letters folded to lower case
+    keep = np.zeros(len(codes), dtype=bool)
+    for low, high in _KEPT:
+        keep |= (codes >= low) & (codes <= high)
+    ends = np.arange(1, len(codes) + 1)
+    for pattern, symbol in _symbols():  # a name wins over a figure
+        for m in pattern.finditer(text):
+            start, end = m.span()
+            keep[start:end] = False
+            keep[start] = True
+            codes[start] = ord(symbol)
+            ends[start] = end
+    at = np.flatnonzero(keep)
+    return Skeleton(codes[at].tobytes().decode("utf-32-le"), at.tolist(), ends[at].tolist())
+
+
+_MULTIPLIER = np.uint64(0x100000001B3)
+
+
+def gram_hashes(skel: str, k: int = K) -> np.ndarray:
+    """A 64-bit hash of every `k`-character gram of a skeleton (uint64, one per start)."""
+    n = len(skel)
+    if n < k:
+        return np.empty(0, np.uint64)
+    codes = np.frombuffer(skel.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    grams = n - k + 1
+    h = np.zeros(grams, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):  # a polynomial hash of each gram, modulo 2**64
+            h = h * _MULTIPLIER + codes[j : j + grams]
+        h ^= h >> np.uint64(29)  # mixed, so that windows do not favour small code points
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(32)
+    return h
+
+
+def fingerprints(skel: str, k: int = K, w: int = W) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, positions) of the winnowed fingerprints of a skeleton: int64 hashes of the
+    grams each window keeps (its rightmost smallest), and where those grams start."""
+    h = gram_hashes(skel, k)
+    grams = len(h)
+    if not grams:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    if grams <= w:
+        picked = np.array([grams - 1 - int(np.argmin(h[::-1]))])
+    else:
+        windows = np.lib.stride_tricks.sliding_window_view(h, w)
+        rightmost = w - 1 - np.argmin(windows[:, ::-1], axis=1)
+        picked = np.unique(np.arange(len(windows)) + rightmost)
+    return h[picked].view(np.int64), picked.astype(np.int64)
+
+
+@cache
+def set_phrases() -> np.ndarray:
+    """The hashes of every gram of the set phrases (`data/set_phrases.txt`): boilerplate in any
+    collection, however small."""
+    grams = [gram_hashes(skeleton(p).text) for p in load_lines("set_phrases.txt")]
+    return np.unique(np.concatenate(grams)).view(np.int64)
+
+
+def boilerplate_mask(skel: str, boilerplate: np.ndarray) -> np.ndarray:
+    """Which characters of a skeleton lie in a gram that is boilerplate."""
+    hit = np.isin(gram_hashes(skel).view(np.int64), boilerplate)
+    mask = np.zeros(len(skel) + 1, dtype=np.int32)
+    starts = np.flatnonzero(hit)
+    np.add.at(mask, starts, 1)
+    np.add.at(mask, starts + K, -1)
+    return np.cumsum(mask[:-1]) > 0
+
+
+@dataclass(slots=True)
+class Passage:
+    """A passage of text A found in text B: offsets into each clean text."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    similarity: float  # 1.0: the same words, names and figures aside
+    substitutions: list[dict] = field(default_factory=list)  # {"kind", "a", "b"}
+
+    @property
+    def chars(self) -> int:
+        return self.a_end - self.a_start
+
+    def as_dict(self) -> dict:
+        return {
+            "a_start": self.a_start, "a_end": self.a_end, "b_start": self.b_start,
+            "b_end": self.b_end, "chars": self.chars, "similarity": self.similarity,
+            "substitutions": self.substitutions,
+        }  # fmt: skip
+
+
+def compare(
+    a: str, b: str, boilerplate: Iterable[int] = (), min_chars: int = MIN_CHARS
+) -> list[Passage]:
+    """The passages clean text `a` shares with clean text `b`, in the order of `a`. Fingerprints
+    in `boilerplate` (set phrases seen in very many reports) start no passage."""
+    sa, sb = skeleton(a), skeleton(b)
+    ha, pa = fingerprints(sa.text)
+    hb, pb = fingerprints(sb.text)
+    return passages(a, sa, ha, pa, b, sb, hb, pb, boilerplate, min_chars)
+
+
+def passages(
+    a: str, sa: Skeleton, ha: np.ndarray, pa: np.ndarray,
+    b: str, sb: Skeleton, hb: np.ndarray, pb: np.ndarray,
+    boilerplate: Iterable[int] = (), min_chars: int = MIN_CHARS,
+) -> list[Passage]:  # fmt: skip
+    """`compare`, from skeletons and fingerprints already made."""
+    boiler = np.union1d(set_phrases(), np.fromiter(boilerplate, np.int64))
+    seeds = _seeds(ha, pa, hb, pb, boiler)
+    if not seeds:
+        return []
+    regions = [_widen(a, sa, b, sb, r) for r in _chain(seeds)]
+    set_phrase = boilerplate_mask(sa.text, boiler)
+    found: list[Passage] = []
+    for a0, a1, b0, b1 in _merge(regions):
+        passage = _align(a, sa, a0, a1, b, sb, b0, b1, set_phrase, min_chars)
+        if passage is not None:
+            found.append(passage)
+    return _one_source_each(found)
+
+
+def _one_source_each(found: list[Passage]) -> list[Passage]:
+    """Each stretch of either text in one passage only, the longest: a phrase a report repeats
+    (以习近平新时代中国特色社会主义思想为指导) matches every one of its repetitions, but the copy
+    came from one of them."""
+    kept: list[Passage] = []
+    for p in sorted(found, key=lambda p: (-p.chars, p.a_start)):
+        if not any(
+            _overlap(p.a_start, p.a_end, q.a_start, q.a_end)
+            or _overlap(p.b_start, p.b_end, q.b_start, q.b_end)
+            for q in kept
+        ):
+            kept.append(p)
+    return sorted(kept, key=lambda p: p.a_start)
+
+
+def _overlap(s0: int, e0: int, s1: int, e1: int) -> bool:
+    """Whether half of the shorter span lies in the other."""
+    return min(e0, e1) - max(s0, s1) >= min(e0 - s0, e1 - s1) / 2
+
+
+def _seeds(ha, pa, hb, pb, boilerplate: np.ndarray) -> list[tuple[int, int]]:
+    """(position in A, position in B) of every fingerprint the two texts share."""
+    common = np.setdiff1d(np.intersect1d(ha, hb), boilerplate, assume_unique=True)
+    if not len(common):
+        return []
+    where_b: dict[int, list[int]] = {}
+    for h, p in zip(
+        hb[np.isin(hb, common)].tolist(), pb[np.isin(hb, common)].tolist(), strict=True
+    ):
+        where_b.setdefault(h, []).append(p)
+    seeds = []
+    for h, p in zip(
+        ha[np.isin(ha, common)].tolist(), pa[np.isin(ha, common)].tolist(), strict=True
+    ):
+        seeds += [(p, q) for q in where_b[h]]
+    seeds.sort()
+    return seeds
+
+
+def _chain(seeds: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
+    """Seeds joined into regions (a0, a1, b0, b1) of the skeletons: a seed extends a chain when
+    it follows it closely in both texts on nearly the same diagonal."""
+    chains: list[list[int]] = []  # [a0, a1, b0, b1, last_a, last_b, diagonal]
+    for p, q in seeds:
+        for c in reversed(chains[-8:]):
+            if (
+                0 <= p - c[4] <= GAP
+                and 0 <= q - c[5] <= GAP + DRIFT
+                and abs((q - p) - c[6]) <= DRIFT
+            ):
+                c[1], c[3] = max(c[1], p + K), max(c[3], q + K)
+                c[4], c[5] = p, q
+                break
+        else:
+            chains.append([p, p + K, q, q + K, p, q, q - p])
+    return [(c[0], c[1], c[2], c[3]) for c in chains]
+
+
+def _widen(
+    a: str, sa: Skeleton, b: str, sb: Skeleton, region: tuple[int, int, int, int]
+) -> tuple[int, int, int, int]:
+    """A region widened while the two skeletons agree just outside it, up to a paragraph break
+    in either text (a copy begins and ends with its sentences: what agrees across a break is a
+    set phrase both texts happen to use)."""
+    x, y = sa.text, sb.text
+    a0, a1, b0, b1 = region
+    while (
+        a0 > 0 and b0 > 0 and x[a0 - 1] == y[b0 - 1]
+        and not _break(a, sa, a0) and not _break(b, sb, b0)
+    ):  # fmt: skip
+        a0, b0 = a0 - 1, b0 - 1
+    while (
+        a1 < len(x) and b1 < len(y) and x[a1] == y[b1]
+        and not _break(a, sa, a1) and not _break(b, sb, b1)
+    ):  # fmt: skip
+        a1, b1 = a1 + 1, b1 + 1
+    return a0, a1, b0, b1
+
+
+def _break(text: str, skel: Skeleton, i: int) -> bool:
+    """Whether a paragraph break lies between skeleton characters i - 1 and i."""
+    return "\n" in text[skel.ends[i - 1] : skel.starts[i]]
+
+
+def _merge(regions: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Regions that overlap or nearly meet in both texts along nearly the same diagonal, as one
+    (regions that meet across a diagonal, such as two sentences the copy swapped, stay apart)."""
+    out: list[list[int]] = []
+    for r in sorted(regions):
+        for last in reversed(out[-8:]):
+            same_diagonal = abs((r[2] - r[0]) - (last[2] - last[0])) <= DRIFT
+            # a word edited between two regions on one diagonal, which widening could not cross
+            if same_diagonal and r[0] <= last[1] + K and last[2] <= r[2] <= last[3] + K:
+                last[1], last[3] = max(last[1], r[1]), max(last[3], r[3])
+                break
+        else:
+            out.append(list(r))
+    return [tuple(r) for r in out]
+
+
+def _align(
+    a: str, sa: Skeleton, a0: int, a1: int, b: str, sb: Skeleton, b0: int, b1: int,
+    set_phrase: np.ndarray, min_chars: int,
+) -> Passage | None:  # fmt: skip
+    """The passage a region holds, trimmed to what the two texts share at its ends; none when
+    fewer than `min_chars` of its shared skeleton characters are outside boilerplate."""
+    from rapidfuzz.distance import Levenshtein
+
+    x, y = sa.text[a0:a1], sb.text[b0:b1]
+    ops = [op for op in Levenshtein.opcodes(x, y)]
+    # trim what is not shared at either end
+    while ops and ops[0].tag != "equal":
+        ops.pop(0)
+    while ops and ops[-1].tag != "equal":
+        ops.pop()
+    if not ops:
+        return None
+    xa0, xa1 = a0 + ops[0].src_start, a0 + ops[-1].src_end
+    yb0, yb1 = b0 + ops[0].dest_start, b0 + ops[-1].dest_end
+    same = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
+    own = sum(
+        int((~set_phrase[a0 + op.src_start : a0 + op.src_end]).sum())
+        for op in ops
+        if op.tag == "equal"
+    )
+    if own < min_chars:
+        return None
+    length = max(xa1 - xa0, yb1 - yb0)
+    substitutions: list[dict] = []
+    for op in ops:
+        if op.tag == "equal":
+            for i in range(op.src_end - op.src_start):
+                ia, ib = a0 + op.src_start + i, b0 + op.dest_start + i
+                if sa.text[ia] in (NAME, FIGURE):
+                    wa = a[sa.starts[ia] : sa.ends[ia]]
+                    wb = b[sb.starts[ib] : sb.ends[ib]]
+                    if wa != wb:
+                        kind = "name" if sa.text[ia] == NAME else "figure"
+                        substitutions.append({"kind": kind, "a": wa, "b": wb})
+        else:
+            ia0, ia1 = a0 + op.src_start, a0 + op.src_end
+            ib0, ib1 = b0 + op.dest_start, b0 + op.dest_end
+            wa = a[sa.starts[ia0] : sa.ends[ia1 - 1]] if ia1 > ia0 else ""
+            wb = b[sb.starts[ib0] : sb.ends[ib1 - 1]] if ib1 > ib0 else ""
+            substitutions.append({"kind": "text", "a": wa, "b": wb})
+    return Passage(
+        a_start=sa.starts[xa0],
+        a_end=_closed(a, sa.ends[xa1 - 1]),
+        b_start=sb.starts[yb0],
+        b_end=_closed(b, sb.ends[yb1 - 1]),
+        similarity=round(same / length, 3),
+        substitutions=substitutions,
+    )
+
+
+_CLOSING = "。；！？!?;”’」』）)》"
+
+
+def _closed(text: str, end: int) -> int:
+    """A passage's end, with the punctuation that closes its last sentence."""
+    while end < len(text) and text[end] in _CLOSING:
+        end += 1
+    return end
+
+
+def shared_share(text_length: int, spans: Iterable[tuple[int, int]]) -> float:
+    """The share of a text covered by `spans` (start, end), each character counted once."""
+    covered = 0
+    last = 0
+    for start, end in sorted(spans):
+        start = max(start, last)
+        if end > start:
+            covered += end - start
+            last = end
+    return round(covered / text_length, 4) if text_length else 0.0
