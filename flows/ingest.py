@@ -25,7 +25,7 @@ from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
 from huibao.config import Settings
-from huibao.db import indexes, keywords, load
+from huibao.db import indexes, keywords, load, reuse
 from huibao.db.engine import database_url, upgrade
 from huibao.db.store import StoreInDatabase
 from huibao.files import FileStat, Unreadable, discover, folders_and_files
@@ -77,6 +77,30 @@ def keywords_are_stale(url: str) -> bool:
             return keywords.stale(conn)
 
     return load.retrying(ask)
+
+
+def reuse_is_stale(url: str) -> bool:
+    """Whether reports wait to be compared for text reuse, or its summaries are behind."""
+    if not Settings.from_env().reuse:
+        return False
+
+    def ask() -> bool:
+        with load.connect(url) as conn:
+            return reuse.stale(conn)
+
+    return load.retrying(ask)
+
+
+@task(cache_policy=NONE, **DB_RETRIES)
+def find_reuse(url: str) -> dict:
+    """Compare the reports the parser processes could not (a run killed in between, reports
+    loaded before text reuse existed), then summarise each report's reuse."""
+    clock = time.perf_counter()
+    with load.connect(url) as conn:
+        reports, passages = reuse.check_all(conn)
+        summarised = reuse.refresh_summaries(conn)
+    return {"reports": reports, "passages": passages, "summarised": summarised,
+            "ms": _ms_since(clock)}  # fmt: skip
 
 
 # No timeout_seconds on the two tasks submitted to threads (the keyword refresh, the index
@@ -219,7 +243,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     status, message = "completed", None
     try:
         writes = bool(plan.todo or unreadable or plan.gone)
-        if writes or plan.deferred_indexes or keywords_are_stale(url):
+        if writes or plan.deferred_indexes or keywords_are_stale(url) or reuse_is_stale(url):
             # A run that writes holds one of HUIBAO_DB_WRITES slots while it does.
             with load.WriterSlot(url, settings.db_writes):
                 large = False
@@ -345,8 +369,13 @@ def _refresh_derived(url: str, run: str, counts: Counter, large: bool = False) -
     # side by side: the index build and the refresh work in Postgres, the search index in this
     # process and SQLite
     building = build_indexes.submit(url, run)
+    reused = reuse_is_stale(url)
+    if reused:
+        counts["ms_reuse"] = find_reuse(url)["ms"]
     if not keywords_are_stale(url):
         counts["ms_indexes"] = building.result()["ms"]
+        if reused and _prepare_site():
+            counts["ms_site_tables"] = sync_site_mirror(url)["ms"]
         return
     refreshing = refresh_keywords.submit(url)
     if _prepare_site():

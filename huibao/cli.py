@@ -69,6 +69,124 @@ def _print_outline(parsed) -> None:
             print(f"{'    ' * depth}{s.path} {s.marker}{label}{role}{topics}")
 
 
+# -- reuse ---------------------------------------------------------------------------------------
+
+
+def _cmd_reuse(args: argparse.Namespace) -> int:
+    from huibao.text import Limits, Rejected, parse_path
+
+    files = [args.report] if args.report else args.files
+    if len(files) != (1 if args.report else 2):
+        return _fail("reuse: give two files (huibao reuse A B) or one loaded report (--report F)")
+    try:
+        parsed = [parse_path(f, Limits.from_env(), keywords=False) for f in files]
+    except Rejected as exc:
+        return _fail(f"reuse: rejected: {exc}")
+    if args.report:
+        return _reuse_in_database(files[0], parsed[0], args.json)
+    from huibao.text.reuse import compare
+
+    a, b = (p.cleaned.text for p in parsed)
+    found = compare(a, b)
+    if args.json:
+        out = {
+            "a": {"file": files[0], "chars": len(a), "shared": _share(len(a), found, "a")},
+            "b": {"file": files[1], "chars": len(b), "shared": _share(len(b), found, "b")},
+            "passages": [
+                {**p.as_dict(), "a_text": a[p.a_start : p.a_end], "b_text": b[p.b_start : p.b_end]}
+                for p in found
+            ],
+        }
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    print(f"A: {files[0]} ({len(a):,} characters of clean text)")
+    print(f"B: {files[1]} ({len(b):,} characters of clean text)")
+    print(
+        f"{len(found)} shared passages: {_share(len(a), found, 'a'):.0%} of A, "
+        f"{_share(len(b), found, 'b'):.0%} of B"
+    )
+    for i, p in enumerate(found, 1):
+        print(
+            f"\n[{i}] A {p.a_start}–{p.a_end}  B {p.b_start}–{p.b_end}  "
+            f"{p.chars} characters, similarity {p.similarity:.2f}"
+        )
+        print(f"  A: {_clip(a[p.a_start : p.a_end])}")
+        print(f"  B: {_clip(b[p.b_start : p.b_end])}")
+        if p.substitutions:
+            print(f"  changed: {_substitutions(p.substitutions)}")
+    return 0
+
+
+def _share(length: int, found, side: str) -> float:
+    from huibao.text.reuse import shared_share
+
+    spans = [(p.a_start, p.a_end) if side == "a" else (p.b_start, p.b_end) for p in found]
+    return shared_share(length, spans)
+
+
+def _clip(text: str, most: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else f"{text[: most - 1]}…"
+
+
+def _substitutions(subs: list[dict], most: int = 8) -> str:
+    shown = [f"{s['a'] or '∅'}→{s['b'] or '∅'}" for s in subs[:most]]
+    return "; ".join(shown) + (f"; and {len(subs) - most} more" if len(subs) > most else "")
+
+
+def _reuse_in_database(file: str, parsed, as_json: bool) -> int:
+    import psycopg
+
+    from huibao.db import load
+    from huibao.db import reuse as reuse_db
+    from huibao.db.engine import DatabaseUnavailable, check_reachable, database_url
+
+    text = parsed.cleaned.text
+    try:
+        url = database_url(_settings())
+        check_reachable(url)
+        with load.connect(url) as conn:
+            own = [
+                r[0]
+                for r in conn.execute(
+                    "select d.id from documents d join sources s on s.id = d.source_id "
+                    "where s.sha256 = %s",
+                    (parsed.source.sha256,),
+                )
+            ]
+            found = reuse_db.similar(conn, text, exclude=own)
+    except DatabaseUnavailable as exc:
+        return _fail(str(exc))
+    except psycopg.errors.UndefinedTable:
+        return _fail("reuse: the database has no reports yet (run huibao ingest first)")
+    if as_json:
+        out = [
+            {
+                "document_id": s.document_id, "title": s.title, "chars": s.chars,
+                "share": _share(len(text), s.passages, "a"),
+                "passages": [p.as_dict() for p in s.passages],
+            }
+            for s in found
+        ]  # fmt: skip
+        json.dump({"file": file, "chars": len(text), "similar": out}, sys.stdout,
+                  ensure_ascii=False, indent=1)  # fmt: skip
+        sys.stdout.write("\n")
+        return 0
+    print(f"{file} ({len(text):,} characters of clean text)")
+    if not found:
+        print("no loaded report shares a passage with it")
+    for s in found:
+        share = _share(len(text), s.passages, "a")
+        print(
+            f"\n{share:6.1%}  report {s.document_id}  {s.title or '(untitled)'}: "
+            f"{len(s.passages)} passages, {s.chars:,} characters"
+        )
+        longest = max(s.passages, key=lambda p: p.chars)
+        print(f"        {_clip(text[longest.a_start : longest.a_end], 100)}")
+    return 0
+
+
 # -- ingest / publish / serve / demo -------------------------------------------------------------
 
 
@@ -333,6 +451,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db-writes", type=int, default=4, help="concurrent database writers")
     p.add_argument("--prefect-port", type=int, help="port of the local Prefect server")
     p.set_defaults(func=_cmd_schedule)
+
+    p = sub.add_parser(
+        "reuse",
+        help="passages two report files share (no database), or with --report, the loaded "
+        "reports a file shares most with",
+    )
+    p.add_argument("files", nargs="*", help="two .txt, .md, .docx or .pdf reports: A and B")
+    p.add_argument("--report", metavar="FILE", help="a report file to look up among the loaded")
+    p.add_argument("--json", action="store_true", help="print JSON (offsets into clean texts)")
+    p.set_defaults(func=_cmd_reuse)
 
     p = sub.add_parser("db", help="the database: upgrade (migrations), url, start, stop, status")
     p.add_argument("action", choices=["upgrade", "url", "start", "stop", "status"])

@@ -9,6 +9,7 @@
 | HUIBAO_INBOX        | $HUIBAO_HOME/inbox           | folder the scheduled pipeline ingests           |
 | HUIBAO_WORKERS      | number of CPU cores          | processes that parse files in parallel          |
 | HUIBAO_PREPARE_SITE | 1                            | 0: ingest leaves the site mirror to publish     |
+| HUIBAO_REUSE        | 1                            | 0: ingest does not look for text reuse          |
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Settings:
     workers: int
     limits: Limits
     db_writes: int = 4  # runs writing to the database at once (HUIBAO_DB_WRITES)
+    reuse: bool = True  # find the passages reports share while ingesting (HUIBAO_REUSE)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -44,6 +46,7 @@ class Settings:
             workers=int(env.get("HUIBAO_WORKERS") or os.cpu_count() or 1),
             limits=Limits.from_env(env),
             db_writes=int(env.get("HUIBAO_DB_WRITES") or 4),
+            reuse=env.get("HUIBAO_REUSE", "1") != "0",
         )
 
 

@@ -615,3 +615,126 @@ class DeferredIndex(SQLModel, table=True):
     deferred_at: datetime = Field(
         sa_column=_when(nullable=False), description="when it was dropped"
     )
+
+
+class ReuseFingerprint(SQLModel, table=True):
+    """The winnowed fingerprints of a report's text (huibao.text.reuse): how the reports that
+    share passages with a new one are found, in one query. How many reports hold a fingerprint
+    is its document frequency; those held by very many are boilerplate."""
+
+    __tablename__ = "reuse_fingerprints"
+    __table_args__ = (Index("ix_reuse_fingerprints_document_id", "document_id"),)
+
+    hash: int = Field(
+        sa_column=Column(BigInteger, primary_key=True), description="64-bit hash of a k-gram"
+    )
+    document_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+        ),
+        description="the report",
+    )
+
+
+class ReuseCheck(SQLModel, table=True):
+    """A report compared with everything loaded before it (and everything loaded after it is
+    compared with it): a report without a row here is compared by the next run."""
+
+    __tablename__ = "reuse_checks"
+
+    document_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+        ),
+        description="the report",
+    )
+    candidates: int = Field(
+        sa_column=Column(Integer, nullable=False),
+        description="reports sharing enough fingerprints to be aligned with it",
+    )
+    checked_at: datetime = Field(sa_column=_when(nullable=False), description="when")
+
+
+class ReusePassage(SQLModel, table=True):
+    """A passage two reports share: offsets into each report's clean text, how alike the two
+    are and what the copy changed. Which report of a pair is `doc_a` follows from their texts
+    (not from who copied whom: see `earlier`)."""
+
+    __tablename__ = "reuse_passages"
+    __table_args__ = (
+        UniqueConstraint("doc_a", "doc_b", "a_start", "b_start"),
+        Index("ix_reuse_passages_doc_b", "doc_b"),
+        Index("ix_reuse_passages_family_id", "family_id"),
+    )
+
+    id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, primary_key=True), description="passage id"
+    )
+    doc_a: int = Field(
+        sa_column=_fk("documents.id", index=False), description="one report of the pair"
+    )
+    doc_b: int = Field(sa_column=_fk("documents.id", index=False), description="the other report")
+    a_start: int = Field(
+        sa_column=Column(Integer, nullable=False), description="start in doc_a's clean text"
+    )
+    a_end: int = Field(sa_column=Column(Integer, nullable=False), description="end in doc_a")
+    b_start: int = Field(
+        sa_column=Column(Integer, nullable=False), description="start in doc_b's clean text"
+    )
+    b_end: int = Field(sa_column=Column(Integer, nullable=False), description="end in doc_b")
+    chars: int = Field(
+        sa_column=Column(Integer, nullable=False), description="characters of the passage in doc_a"
+    )
+    similarity: float = Field(
+        description="shared words / length (1.0: the same words, names and figures aside)"
+    )
+    substitutions: str = Field(
+        sa_column=_text(nullable=False),
+        description='what the copy changed, as JSON: [{"kind": "name"|"figure"|"text", "a", "b"}]',
+    )
+    kind: str = Field(
+        sa_column=_text(nullable=False),
+        description="self (one issuer, other years) | vertical (another level's text) | "
+        "horizontal (a peer's text)",
+    )
+    earlier: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger),
+        description="the report of the pair written first (by year and period), when known",
+    )
+    family_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger),
+        description="passages of one text copied into several reports share it (the id of "
+        "the first such passage)",
+    )
+
+
+class ReuseDocument(SQLModel, table=True):
+    """Per report: how much of its text is found in other reports, and the nearest one."""
+
+    __tablename__ = "reuse_documents"
+
+    document_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+        ),
+        description="the report",
+    )
+    reused_chars: int = Field(
+        sa_column=Column(Integer, nullable=False),
+        description="characters of its text found in other reports (each counted once)",
+    )
+    reused_share: float = Field(description="reused_chars / the report's characters")
+    passages: int = Field(sa_column=Column(Integer, nullable=False), description="passages")
+    partners: int = Field(
+        sa_column=Column(Integer, nullable=False), description="other reports it shares them with"
+    )
+    nearest_document_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigInteger),
+        description="the report it shares most characters with",
+    )
+    nearest_chars: int = Field(
+        sa_column=Column(Integer, nullable=False), description="characters shared with that one"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -27,6 +27,8 @@ from huibao.models import (
     Slogan,
 )
 from huibao.text import ParsedSource
+
+from . import reuse
 
 T = TypeVar("T")
 
@@ -50,6 +52,7 @@ class LoadResult:
     chars: int
     replaced: bool  # the content was already loaded (older pipeline version or rejected)
     ids: list[tuple[int, list[int]]]  # (document id, its section ids), in the parsed order
+    fingerprints: list = field(default_factory=list)  # of each document, for text reuse
 
 
 def conninfo(url: str) -> str:
@@ -277,8 +280,10 @@ def load_sources(
         loaded = _copy_documents(conn, parsed, version)
         _copy_edits(conn, parsed)
     return [
-        LoadResult(sid, docs, sections, chars, by_hash[p.source.sha256][1], ids)
-        for sid, (_, p), (docs, sections, chars, ids) in zip(source_ids, items, loaded, strict=True)
+        LoadResult(sid, docs, sections, chars, by_hash[p.source.sha256][1], ids, found)
+        for sid, (_, p), (docs, sections, chars, ids, found) in zip(
+            source_ids, items, loaded, strict=True
+        )
     ]
 
 
@@ -356,19 +361,26 @@ def _copy(conn, table: str, columns: list[str], rows: Sequence[Sequence]) -> Non
 
 def _copy_documents(
     conn, sources: Sequence[tuple[int, ParsedSource]], version: str
-) -> list[tuple[int, int, int, list[tuple[int, list[int]]]]]:
-    """Copy the reports of each (source id, parsed) with their sections and tags; returns, for
-    each source, its counts of reports, sections and characters and the ids given."""
+) -> list[tuple[int, int, int, list[tuple[int, list[int]]], list]]:
+    """Copy the reports of each (source id, parsed) with their sections, tags and text-reuse
+    fingerprints; returns, for each source, its counts of reports, sections and characters,
+    the ids given and the fingerprints."""
     n_docs = sum(len(p.documents) for _, p in sources)
     n_sections = sum(len(d.sections) for _, p in sources for d in p.documents)
     doc_ids, section_ids = (iter(ids) for ids in _ids(conn, (n_docs, n_sections)))
     rows: dict[str, list] = {k: [] for k in ("doc", "sec", "topic", "slogan", "ind", "gloss")}
     out = []
+    fingerprints = []
+    with_reuse = reuse.enabled()
     for source_id, parsed in sources:
         chars = 0
         given = []
+        found = []
         for ordinal, doc in enumerate(parsed.documents):
             doc_id = next(doc_ids)
+            if with_reuse:
+                found.append(reuse.hashes(doc.text))
+                fingerprints.append((doc_id, found[-1]))
             chars += len(doc.text)
             rows["doc"].append(
                 (
@@ -382,13 +394,14 @@ def _copy_documents(
             ids = [next(section_ids) for _ in doc.sections]
             given.append((doc_id, ids))
             _section_rows(rows, doc, doc_id, ids)
-        out.append((len(parsed.documents), sum(len(ids) for _, ids in given), chars, given))
+        out.append((len(parsed.documents), sum(len(ids) for _, ids in given), chars, given, found))
     _copy(conn, "documents", _columns(Document), rows["doc"])
     _copy(conn, "sections", _columns(Section), rows["sec"])
     _copy(conn, "section_topics", _columns(SectionTopic), rows["topic"])
     _copy(conn, "slogans", _columns(Slogan, skip=("id",)), rows["slogan"])
     _copy(conn, "indicators", _columns(Indicator, skip=("id",)), rows["ind"])
     _copy(conn, "glossary", _columns(GlossaryEntry, skip=("id",)), rows["gloss"])
+    reuse.copy_fingerprints(conn, fingerprints)
     return out
 
 

@@ -8,6 +8,7 @@ waited out (`load.retrying`), after which the file is stored again from the star
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 
 import psycopg
@@ -15,7 +16,7 @@ import psycopg
 from huibao.parallel import Outcome, Stored
 from huibao.publish.search_index import search_texts
 
-from . import load
+from . import load, reuse
 
 
 class StoreInDatabase:
@@ -78,7 +79,7 @@ def store(
             loaded = None
         if loaded is not None:
             for i, o, r in zip(batch.values(), items, loaded, strict=True):
-                results[i] = _stored(o, r, search)
+                results[i] = _stored(conn, o, r, search)
     for i, o in enumerate(outcomes):
         if i not in results:
             results[i] = store_one(conn, o, version, search)
@@ -105,7 +106,7 @@ def store_one(conn: psycopg.Connection, o: Outcome, version: str, search: bool =
         load.record_rejection(conn, o.stat, o.sha256, reason)
         o.rejected = reason
         return Stored()
-    return _stored(o, result, search)
+    return _stored(conn, o, result, search)
 
 
 def _loaded(conn: psycopg.Connection, o: Outcome, version: str) -> bool:
@@ -115,6 +116,21 @@ def _loaded(conn: psycopg.Connection, o: Outcome, version: str) -> bool:
     return existing is not None and existing[2] == version and existing[1] != "rejected"
 
 
-def _stored(o: Outcome, result: load.LoadResult, search: bool) -> Stored:
+def _stored(conn: psycopg.Connection, o: Outcome, result: load.LoadResult, search: bool) -> Stored:
     rows = search_texts(o.parsed, result.ids) if search else None
+    _find_reuse(conn, o, result)
     return Stored(result.documents, result.sections, result.chars, rows)
+
+
+def _find_reuse(conn: psycopg.Connection, o: Outcome, result: load.LoadResult) -> None:
+    """Compare the reports just stored with everything loaded. A report this fails for is
+    left to the run's last step (it has no `reuse_checks` row); its file is loaded whatever
+    happens here."""
+    for (doc_id, _), found, doc in zip(
+        result.ids, result.fingerprints, o.parsed.documents, strict=False
+    ):
+        report = reuse.Report(
+            doc_id, doc.text, doc.year, doc.period, doc.admin_level, doc.org, doc.place
+        )
+        with contextlib.suppress(REFUSED):
+            reuse.detect(conn, report, found)

@@ -30,6 +30,8 @@ TABLES = [
     "sources",
     "source_paths",
     "documents",
+    "reuse_passages",
+    "reuse_documents",
     "sections",
     "topics",
     "section_topics",

@@ -48,6 +48,7 @@ DIFFED = {
     "indicators": "id",
     "glossary": "id",
     "cleaning_edits": "id",
+    "reuse_passages": "id",
 }
 WHOLE = [t for t in TABLES if t not in DIFFED]  # small, updated in place
 STATE = "mirror_state"

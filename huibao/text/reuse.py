@@ -58,10 +58,12 @@ def _symbols() -> tuple[tuple[re.Pattern, str], ...]:
     # a name the list lacks (桃源镇, 青山县) only where a run of Chinese starts: inside a run,
     # any two characters before 市 or 区 (推进城市, 全面推进城区) would pass for one
     unlisted = rf"(?<![\u4e00-\u9fff\dxX*＊])(?:[\u4e00-\u9fff]{{2,3}}|[xX×*＊]{{1,4}})(?:{unit})"
-    # a figure: digits, a masked figure, or the ordinal of 第十四届, 第五次
+    # a figure: digits, a masked figure, an ordinal (第十四届, 第五次) or the numeral of a point
+    # marker (三是, 四、, （二）): a copy that adds or drops a point renumbers the others
+    numeral = "[一二三四五六七八九十百零〇两]+"
     figure = (
         rf"(?:\d+(?:[.,，]\d+)*|{MASK.pattern})(?:\s*[%％‰])?"
-        r"|(?<=第)[一二三四五六七八九十百零〇两]+"
+        rf"|(?<=第){numeral}|(?<![\u4e00-\u9fff]){numeral}(?=是|、)|(?<=[（(]){numeral}(?=[）)])"
     )
     return ((re.compile(figure), FIGURE), (re.compile(unlisted), NAME), (re.compile(names), NAME))
 
@@ -352,6 +354,51 @@ def _align(
         similarity=round(same / length, 3),
         substitutions=substitutions,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    """What decides how two reports relate: who issued them and when."""
+
+    year: int | None = None
+    period: str | None = None
+    admin_level: str | None = None
+    org: str | None = None
+    place: str | None = None
+
+
+# how high a level stands (county and district, township and subdistrict are peers)
+_RANK = {
+    "national": 0, "province": 1, "city": 2, "county": 3, "district": 3,
+    "township": 4, "subdistrict": 4,
+}  # fmt: skip
+_PERIOD_END = {"Q1": 1, "H1": 2, "Q2": 2, "Q3": 3, "H2": 4, "Q4": 4, "FY": 4}
+
+
+def relation(a: Issuer, b: Issuer) -> str:
+    """`self`: one issuer (the same body of the same place), in other years or periods;
+    `vertical`: issuers of different levels (a county's text in a township's report);
+    `horizontal`: peers, or issuers whose levels are unknown."""
+    if (a.org or a.place) and (a.org, a.place) == (b.org, b.place):
+        return "self"
+    ra, rb = _RANK.get(a.admin_level or ""), _RANK.get(b.admin_level or "")
+    if ra is not None and rb is not None and ra != rb:
+        return "vertical"
+    return "horizontal"
+
+
+def earlier(a: Issuer, b: Issuer) -> int | None:
+    """0 when `a` was written first, 1 when `b` was, None when their years and periods do not
+    tell (a report is written after the period it reports on ends)."""
+    if a.year is None or b.year is None:
+        return None
+    ka = (a.year, _PERIOD_END.get(a.period or ""))
+    kb = (b.year, _PERIOD_END.get(b.period or ""))
+    if ka[0] != kb[0]:
+        return 0 if ka[0] < kb[0] else 1
+    if ka[1] is None or kb[1] is None or ka[1] == kb[1]:
+        return None
+    return 0 if ka[1] < kb[1] else 1
 
 
 _CLOSING = "。；！？!?;”’」』）)》"

@@ -1,0 +1,255 @@
+"""Text reuse in Postgres: found while ingesting, incremental, kept right when reports change,
+and what `huibao reuse` prints (`huibao.db.reuse`, the ingest flow, the CLI)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, SAMPLES, SHARED, empty_database, query
+from huibao.db import load, reuse
+from huibao.files import FileStat
+from huibao.text import parse_path, parse_text
+from huibao.text.reuse import compare
+
+QINGSHAN = SAMPLES / "青山县发改局2024年工作汇报_GB18030.txt"
+LVSHUI = SAMPLES / "绿水县发改局2024年工作总结.txt"
+NATIONAL = sorted((SHARED / "corpus-national").glob("202*.txt"))
+
+
+def ingest(*paths) -> dict:
+    from huibao.flows.ingest import ingest as flow
+
+    return flow(paths=[str(p) for p in paths], workers=2)
+
+
+def passages(url: str) -> set[tuple]:
+    """Passages by natural keys (report titles, offsets), whatever the ids."""
+    return set(
+        query(
+            url,
+            "select a.display_title, b.display_title, p.a_start, p.a_end, p.b_start, p.b_end, "
+            "p.similarity, p.kind, p.substitutions from reuse_passages p "
+            "join documents a on a.id = p.doc_a join documents b on b.id = p.doc_b",
+        )
+    )
+
+
+def by_title(url: str) -> dict[str, int]:
+    return dict(query(url, "select display_title, id from documents"))
+
+
+@pytest.fixture
+def inbox(tmp_path):
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    return folder
+
+
+class TestIngestFindsReuse:
+    def test_two_sample_reports_share_passages_with_names_and_figures_changed(
+        self, clean_db, prefect_server, inbox
+    ):
+        shutil.copy(QINGSHAN, inbox)
+        shutil.copy(LVSHUI, inbox)
+        ingest(inbox)
+        ids = by_title(clean_db)
+        qs, lv = ids["青山县发展和改革局2024年工作汇报"], ids["绿水县发展和改革局2024年工作总结"]
+        rows = query(
+            clean_db,
+            "select doc_a, doc_b, a_start, a_end, b_start, b_end, kind, substitutions "
+            "from reuse_passages order by a_start",
+        )
+        assert len(rows) == 2 and {rows[0][0], rows[0][1]} == {qs, lv}
+        assert all(r[6] == "horizontal" for r in rows)  # two county bureaus: peers
+        # the same passages as the pure comparison of the two clean texts
+        texts = dict(query(clean_db, "select id, clean_text from documents"))
+        a, b = texts[rows[0][0]], texts[rows[0][1]]
+        assert [r[2:6] for r in rows] == [
+            (p.a_start, p.a_end, p.b_start, p.b_end) for p in compare(a, b)
+        ]
+        subs = [s for r in rows for s in json.loads(r[7])]
+        assert {"kind": "figure", "a": "356.8", "b": "212.4"} in subs or {
+            "kind": "figure", "a": "212.4", "b": "356.8",
+        } in subs  # fmt: skip
+        share = dict(query(clean_db, "select document_id, reused_share from reuse_documents"))
+        assert share[qs] > 0.8 and 0.7 < share[lv] < 0.8
+        nearest = dict(
+            query(clean_db, "select document_id, nearest_document_id from reuse_documents")
+        )
+        assert nearest == {qs: lv, lv: qs}
+        # every report was compared, by the parser process that loaded it
+        assert query(clean_db, "select count(*) from reuse_checks")[0][0] == len(ids)
+
+    def test_a_report_loaded_later_is_compared_with_those_loaded_before(
+        self, clean_db, prefect_server, inbox, tmp_path
+    ):
+        shutil.copy(QINGSHAN, inbox)
+        ingest(inbox)
+        assert query(clean_db, "select count(*) from reuse_passages")[0][0] == 0
+        later = tmp_path / "later"
+        later.mkdir()
+        shutil.copy(LVSHUI, later)
+        ingest(later)
+        assert query(clean_db, "select count(*) from reuse_passages")[0][0] == 2
+        assert query(clean_db, "select count(*) from reuse_documents")[0][0] == 2
+
+    @pytest.mark.skipif(len(NATIONAL) < 4, reason="no shared corpus")
+    def test_loading_in_two_runs_finds_the_same_passages_as_in_one(
+        self, clean_db, prefect_server, tmp_path
+    ):
+        files = [*NATIONAL[:4], QINGSHAN, LVSHUI]
+        one = tmp_path / "one"
+        one.mkdir()
+        for f in files:
+            shutil.copy(f, one)
+        ingest(one)
+        together = passages(clean_db)
+        assert len(together) > 50
+
+        empty_database(clean_db)
+        first, second = tmp_path / "first", tmp_path / "second"
+        first.mkdir()
+        second.mkdir()
+        for i, f in enumerate(files):
+            shutil.copy(f, first if i % 2 else second)
+        ingest(first)
+        ingest(second)
+        assert passages(clean_db) == together
+
+
+class TestChanges:
+    def test_a_changed_report_replaces_its_passages(self, clean_db, prefect_server, inbox):
+        shutil.copy(QINGSHAN, inbox)
+        copy = inbox / LVSHUI.name
+        shutil.copy(LVSHUI, copy)
+        ingest(inbox)
+        before = query(clean_db, "select count(*) from reuse_passages")[0][0]
+        # the copy is rewritten: it keeps only its own paragraph
+        copy.write_text(
+            "绿水县发展和改革局2024年工作总结\n一、主要工作\n全年粮食播种面积稳定在62万亩以上，"
+            "新建高标准农田3.5万亩，粮食总产量达到28.6万吨。\n",
+            encoding="utf-8",
+        )
+        ingest(inbox)
+        assert before == 2
+        assert query(clean_db, "select count(*) from reuse_passages")[0][0] == 0
+        assert query(clean_db, "select count(*) from reuse_documents")[0][0] == 0
+
+    def test_reports_a_run_could_not_compare_are_compared_by_the_next(
+        self, clean_db, prefect_server, inbox
+    ):
+        shutil.copy(QINGSHAN, inbox)
+        shutil.copy(LVSHUI, inbox)
+        ingest(inbox)
+        expected = passages(clean_db)
+        # as a run killed between loading and comparing leaves them: no passages, no checks,
+        # no fingerprints for one of them
+        with load.connect(clean_db) as conn:
+            conn.execute("delete from reuse_passages")
+            conn.execute("delete from reuse_checks")
+            conn.execute(
+                "delete from reuse_fingerprints where document_id = (select min(id) from documents)"
+            )
+            conn.commit()
+            assert reuse.stale(conn)
+        run = ingest(inbox)  # nothing changed on disk
+        assert run["files_new"] == 0 and "reuse" in run["phases"]
+        assert passages(clean_db) == expected
+        with load.connect(clean_db) as conn:
+            assert not reuse.stale(conn)
+
+
+class TestBoilerplate:
+    def test_a_passage_held_by_very_many_reports_finds_no_candidates(self, clean_db):
+        common = "全面推行河湖长制，开展河道清四乱专项整治行动，清理河道垃圾三千余吨，拆除违法建筑四十余处"
+        own = "新建改建农村公路一百二十公里，完成危桥改造十二座，建制村通双车道比例达到百分之八十五"
+        with load.connect(clean_db) as conn:
+            load.sync_taxonomies(conn)
+            ids = []
+            for i in range(6):
+                text = f"第{i}号报告\n一、工作情况\n{common}。\n" + (
+                    own if i < 2 else f"其他内容{i}"
+                )
+                loaded = load.load_source(
+                    conn, FileStat(f"/x/{i}.txt", 1, i), parse_text(text), "t"
+                )
+                ids.append(loaded.ids[0][0])
+            first = reuse.hashes(conn.execute(
+                "select clean_text from documents where id = %s", (ids[0],)
+            ).fetchone()[0])  # fmt: skip
+            conn.commit()
+            # every report holds the common passage: over a limit of 3 reports, it is boilerplate
+            boilerplate, found = reuse.candidates(conn, first, [ids[0]], boilerplate_reports=3)
+            assert found == [ids[1]]  # only the report sharing its own passage
+            assert set(boilerplate) <= set(first.tolist()) and boilerplate
+            # under a limit of 10 the common passage makes every report a candidate
+            _, found = reuse.candidates(conn, first, [ids[0]], boilerplate_reports=10)
+            assert sorted(found) == sorted(ids[1:])
+
+
+def huibao(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "huibao.cli", *args],
+        capture_output=True, text=True, cwd=ROOT, env=env,
+    )  # fmt: skip
+
+
+class TestCommand:
+    def test_reuse_of_two_files_prints_offsets_into_their_clean_texts(self):
+        proc = huibao("reuse", str(QINGSHAN), str(LVSHUI), "--json")
+        assert proc.returncode == 0, proc.stderr
+        out = json.loads(proc.stdout)
+        a = parse_path(QINGSHAN, keywords=False).cleaned.text
+        b = parse_path(LVSHUI, keywords=False).cleaned.text
+        assert len(out["passages"]) == 2
+        for p in out["passages"]:
+            assert a[p["a_start"] : p["a_end"]] == p["a_text"]
+            assert b[p["b_start"] : p["b_end"]] == p["b_text"]
+        assert out["a"]["shared"] > 0.8
+
+    def test_reuse_as_text_names_the_changes(self):
+        proc = huibao("reuse", str(QINGSHAN), str(LVSHUI))
+        assert proc.returncode == 0, proc.stderr
+        assert "2 shared passages" in proc.stdout
+        assert "356.8→212.4" in proc.stdout
+
+    def test_reuse_of_one_file_without_report_is_a_clear_error(self):
+        proc = huibao("reuse", str(QINGSHAN))
+        assert proc.returncode != 0
+        assert "give two files" in proc.stderr
+
+    def test_reuse_of_an_unreadable_file_is_a_clear_error(self, tmp_path):
+        bad = tmp_path / "empty.txt"
+        bad.write_bytes(b"")
+        proc = huibao("reuse", str(bad), str(LVSHUI))
+        assert proc.returncode != 0 and "rejected" in proc.stderr
+        assert "Traceback" not in proc.stderr
+
+    def test_report_lists_the_loaded_reports_it_shares_most_with(
+        self, clean_db, prefect_server, inbox
+    ):
+        import os
+
+        shutil.copy(QINGSHAN, inbox)
+        ingest(inbox)
+        env = {**os.environ, "DATABASE_URL": clean_db}
+        proc = huibao("reuse", "--report", str(LVSHUI), "--json", env=env)
+        assert proc.returncode == 0, proc.stderr
+        similar = json.loads(proc.stdout)["similar"]
+        assert [s["title"] for s in similar] == ["青山县发展和改革局2024年工作汇报"]
+        assert similar[0]["share"] > 0.7
+        # a loaded file is not its own nearest report
+        proc = huibao("reuse", "--report", str(QINGSHAN), env=env)
+        assert "no loaded report shares a passage" in proc.stdout
+
+
+def test_fingerprints_of_a_report_are_its_distinct_winnowed_hashes():
+    text = parse_path(LVSHUI, keywords=False).documents[0].text
+    found = reuse.hashes(text)
+    assert found.dtype == np.int64 and len(found) == len(set(found.tolist())) > 20
