@@ -233,3 +233,21 @@ def test_charts(server, browser):
     assert "乡镇" in page.text()
     assert page.overflow() == 0
     assert page.screenshot("charts.png").stat().st_size > 20_000
+
+
+def test_shared_passages_side_by_side(server, browser):
+    a = _document_id(server, "青山县发展和改革局2024年工作汇报")
+    b = _document_id(server, "绿水县发展和改革局2024年工作总结")
+    report = browser.page(f"{server}/-/document/{b}")
+    assert "文本复用 Text reuse" in report.text() and "青山县发展和改革局" in report.text()
+    link = report.js("document.querySelector('a[href^=\"/-/reuse/\"]').getAttribute('href')")
+    assert link in (f"/-/reuse/{a}/{b}", f"/-/reuse/{b}/{a}")
+    page = browser.page(server + link, height=1400)
+    text = page.text()
+    assert "同级 peers" in text and "356.8" in text and "212.4" in text
+    marked = page.js(
+        "Array.from(document.querySelectorAll('table.pair mark')).map(m => m.textContent)"
+    )
+    assert "356.8" in marked and "212.4" in marked  # the figures the copy changed
+    assert page.overflow() == 0
+    assert page.screenshot("reuse-side-by-side.png").stat().st_size > 30_000

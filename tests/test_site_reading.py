@@ -46,7 +46,10 @@ def test_the_front_page_leads_to_search_reports_and_charts(samples_site):
 def test_search_hits_name_the_report_its_place_year_and_section(samples_site):
     html = get(samples_site, f"/-/search?q={quote('营商环境')}").text
     hit = html.split('class="hit"')[1].split('class="hit"')[0]
-    assert "青山县发展和改革局2024年工作汇报" in hit and "青山县" in hit and "2024年" in hit
+    assert any(
+        f"{place}发展和改革局2024年工作" in hit and place in hit for place in ("青山县", "绿水县")
+    )
+    assert "2024年" in hit
     assert "<mark>营商环境</mark>" in hit
     assert re.search(
         r"\d+(\.\d+)* ([一二三四五六七八九十]是|（[一二三四五六七八九十]）|[一二三四五六七八九十]、)",
@@ -136,3 +139,53 @@ def test_a_search_for_any_word_of_the_samples_shows_snippets_with_place_and_year
             assert f"<mark>{word}</mark>" in hit, word
             where = hit.split('class="where">')[1].split("</div>")[0]
             assert re.search(r"\d{4}年", where), (word, where)
+
+
+class TestTextReuse:
+    """The two county samples share passages (绿水县 copied 青山县 with its figures changed)."""
+
+    def ids(self, ds) -> dict[str, int]:
+        rows = get(ds, "/huibao/documents.json?_shape=array&_col=display_title").json()
+        return {r["display_title"]: r["id"] for r in rows}
+
+    def test_a_report_page_gives_its_reused_share_and_links_the_pair(self, samples_site):
+        ids = self.ids(samples_site)
+        lv, qs = ids["绿水县发展和改革局2024年工作总结"], ids["青山县发展和改革局2024年工作汇报"]
+        html = get(samples_site, f"/-/document/{lv}").text
+        section = html.split("<h2>文本复用 Text reuse</h2>")[1].split("<h2>")[0]
+        assert re.search(r"本报告 7\d% 的文字", section)
+        assert f'href="/-/document/{qs}"' in section and "同级 peers" in section
+        assert "/-/reuse/" in section
+        # a report sharing nothing says nothing of reuse
+        html = get(
+            samples_site, f"/-/document/{ids['桃源镇2024年上半年工作总结和下半年工作计划']}"
+        ).text
+        assert "文本复用 Text reuse" not in html
+
+    def test_the_pair_page_marks_what_the_copy_changed(self, samples_site):
+        ids = self.ids(samples_site)
+        lv, qs = ids["绿水县发展和改革局2024年工作总结"], ids["青山县发展和改革局2024年工作汇报"]
+        html = get(samples_site, f"/-/reuse/{qs}/{lv}").text
+        assert '<mark class="replace">356.8</mark>' in html
+        assert '<mark class="replace">212.4</mark>' in html
+        assert html.count('class="where"') == 4  # two passages, each side
+        assert get(samples_site, f"/-/reuse/{qs}/999999").status_code == 404
+
+    def test_tables_of_pairs_issuers_and_families(self, samples_site):
+        pairs = get(samples_site, "/huibao/reuse_pairs.json?_shape=array").json()
+        assert len(pairs) == 1 and pairs[0]["passages"] == 2 and pairs[0]["kind"] == "horizontal"
+        html = get(samples_site, "/huibao/reuse_pairs").text
+        assert "同级" in html and "对照 side by side" in html
+        issuers = get(samples_site, "/huibao/reuse_issuers.json?_shape=array").json()
+        assert {issuers[0]["from_issuer"], issuers[0]["to_issuer"]} == {
+            "青山县发展和改革局", "绿水县发展和改革局",
+        }  # fmt: skip
+        families = get(samples_site, "/huibao/reuse_families.json?_shape=array").json()
+        assert len(families) == 2 and all(f["reports"] == 2 for f in families)
+        assert "经济运行总体平稳" in " ".join(f["text"] for f in families)
+
+    def test_the_charts_show_the_most_copied_passages(self, samples_site):
+        html = get(samples_site, "/-/charts").text
+        chart = html.split("复制最多的段落")[1]
+        assert 'aria-label="most-copied passages"' in chart
+        assert "/huibao/reuse_passages?family_id=" in chart

@@ -41,6 +41,12 @@ def render(row, value, column: str, table: str | None, labels: Labels) -> Markup
             return None
         css = "" if value else ' class="huibao-derived" title="no title of its own"'
         return Markup(f'<a href="/-/document/{_cell(row, "id")}"{css}>{escape(shown)}</a>')
+    if column == "side_by_side" and isinstance(value, str) and value.startswith("/-/reuse/"):
+        return Markup(f'<a href="{escape(value)}">对照 side by side</a>')
+    if column in ("report_a", "report_b") and isinstance(value, str):
+        doc_id = _cell(row, "doc_a" if column == "report_a" else "doc_b")
+        if doc_id:
+            return Markup(f'<a href="/-/document/{doc_id}">{escape(value)}</a>')
     if not isinstance(value, str | int) or value == "":
         return None
     label = labels.label(value, column, table)

@@ -101,3 +101,31 @@ def slogan_bars_svg(rows) -> str:
                 out.append(f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}">{n}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def family_bars_svg(rows, link) -> str:
+    """The most-copied passages: one bar per family, as long as the reports it is found in;
+    each bar links to the family's passages (`link(family_id)`)."""
+    if not rows:
+        return '<p class="empty">No passage is shared by two reports yet.</p>'
+    top = max(r["reports"] for r in rows)
+    bar_h, plot_w = 18, 360
+    label_w = 12 * LABEL_CHARS + 16
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + plot_w + 90}" '
+        f'height="{bar_h * len(rows) + 10}" role="img" aria-label="most-copied passages" '
+        f'font-size="12">'
+    ]
+    for i, r in enumerate(rows):
+        y = 4 + i * bar_h
+        text = " ".join((r["text"] or "").split())
+        w = plot_w * r["reports"] / top
+        tip = escape(f"{text[:200]} — {r['reports']} reports, {r['passages']} passages")
+        out.append(
+            f'<a href="{escape(link(r["family_id"]))}"><title>{tip}</title>'
+            f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{escape(_shorten(text))}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 4}" fill="{PALETTE[1]}"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 13}">{r["reports"]} 篇</text></a>'
+        )
+    out.append("</svg>")
+    return "".join(out)

@@ -1,5 +1,6 @@
 """huibao's own pages: `/-/search` (search with snippets and facets), `/-/document/<id>` (one
-report: metadata, outline, indicators, its text with every section anchored), `/-/charts`."""
+report: metadata, reuse, outline, indicators, its text with every section anchored),
+`/-/charts` (and `/-/reuse/<a>/<b>`, in reuse_pages)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from urllib.parse import urlencode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
-from . import snippets
-from .charts import heatmap_svg, slogan_bars_svg
+from . import reuse_pages, snippets
+from .charts import family_bars_svg, heatmap_svg, slogan_bars_svg
 from .labels import Labels, site
 
 LEVEL_ORDER = ["national", "province", "city", "county", "district", "township", "subdistrict", "?"]
@@ -176,6 +177,7 @@ async def document_page(datasette, request):
     edits = (await db.execute(
         "select count(*) from cleaning_edits where source_id = ?", [doc["source_id"]]
     )).first()[0]  # fmt: skip
+    reuse = await reuse_pages.of_document(db, dict(doc))
     topics = labels.vocabularies["topics"]
     for s in sections:
         s["topic_labels"] = [topics.get(t, t) for t in json.loads(s["topics"] or "[]")]
@@ -192,6 +194,7 @@ async def document_page(datasette, request):
             "indicators": indicators,
             "glossary": glossary,
             "edits": edits,
+            "reuse": reuse,
             "role_names": labels.vocabularies["role"],
             "level_names": labels.vocabularies["level"],
             "period_names": labels.vocabularies["period"],
@@ -217,6 +220,10 @@ async def charts_page(datasette, request):
         "select year, slogan, uses from slogan_years where year is not null and slogan in ("
         " select slogan from slogans group by slogan order by sum(count) desc limit 12)"
     )]  # fmt: skip
+    family_rows = [dict(r) for r in await db.execute(
+        "select family_id, reports, passages, text from reuse_families "
+        "order by reports desc, passages desc, family_id limit 15"
+    )]  # fmt: skip
     levels = [lv for lv in LEVEL_ORDER if any(r["level"] == lv for r in topic_rows)]
     html = await datasette.render_template(
         "huibao_charts.html",
@@ -226,6 +233,9 @@ async def charts_page(datasette, request):
                 heatmap_svg(topic_rows, "topic", "level", "n", levels, level_names)
             ),
             "slogans_svg": Markup(slogan_bars_svg(slogan_rows)),
+            "families_svg": Markup(
+                family_bars_svg(family_rows, lambda f: f"/{name}/reuse_passages?family_id={f}")
+            ),
         },
         request=request,
     )

@@ -22,7 +22,7 @@ from datasette import hookimpl
 
 from huibao.text.fts import match_expression
 
-from . import cells, pages, snippets
+from . import cells, pages, reuse_pages, snippets
 from .labels import header, hidden_columns, site
 from .reload import adopt, reload_if_replaced
 
@@ -115,4 +115,5 @@ def register_routes():
         (r"^/-/search$", pages.search_page),
         (r"^/-/document/(?P<id>\d+)$", pages.document_page),
         (r"^/-/charts$", pages.charts_page),
+        (r"^/-/reuse/(?P<a>\d+)/(?P<b>\d+)$", reuse_pages.pair_page),
     ]

@@ -44,6 +44,46 @@ VIEWS = {
         from indicators i join indicator_types it on it.key = i.indicator
         join documents d on d.id = i.document_id
     """,
+    # one row per pair of reports sharing passages
+    "reuse_pairs": """
+        select p.doc_a, p.doc_b, coalesce(a.display_title, a.title) as report_a,
+               coalesce(b.display_title, b.title) as report_b, p.kind,
+               case p.earlier when p.doc_a then 'a' when p.doc_b then 'b' end as earlier,
+               count(*) as passages, sum(p.chars) as chars,
+               round(sum(p.chars) * 1.0 / a.char_count, 3) as share_a,
+               round(sum(p.b_end - p.b_start) * 1.0 / b.char_count, 3) as share_b,
+               round(avg(p.similarity), 3) as similarity,
+               '/-/reuse/' || p.doc_a || '/' || p.doc_b as side_by_side
+        from reuse_passages p join documents a on a.id = p.doc_a
+        join documents b on b.id = p.doc_b
+        group by p.doc_a, p.doc_b
+    """,
+    # who copied from whom: the issuer of the earlier report first, when the years tell
+    "reuse_issuers": """
+        select coalesce(f.org, f.place, '（未知）') as from_issuer, f.admin_level as from_level,
+               coalesce(t.org, t.place, '（未知）') as to_issuer, t.admin_level as to_level,
+               p.kind, p.earlier is not null as directed,
+               count(distinct p.doc_a || '/' || p.doc_b) as report_pairs,
+               count(*) as passages, sum(p.chars) as chars
+        from reuse_passages p
+        join documents f on f.id = case when p.earlier = p.doc_b then p.doc_b else p.doc_a end
+        join documents t on t.id = case when p.earlier = p.doc_b then p.doc_a else p.doc_b end
+        group by 1, 2, 3, 4, 5, 6
+    """,
+    # passages of one text copied into several reports
+    "reuse_families": """
+        with members as (
+            select family_id, doc_a as doc from reuse_passages
+            union select family_id, doc_b from reuse_passages
+        )
+        select m.family_id, count(*) as reports,
+               (select count(*) from reuse_passages q where q.family_id = m.family_id)
+                   as passages,
+               (select substr(d.clean_text, p.a_start + 1, p.a_end - p.a_start)
+                from reuse_passages p join documents d on d.id = p.doc_a
+                where p.id = m.family_id) as text
+        from members m group by m.family_id
+    """,
 }
 
 

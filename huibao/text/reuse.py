@@ -348,9 +348,9 @@ def _align(
             substitutions.append({"kind": "text", "a": wa, "b": wb})
     return Passage(
         a_start=sa.starts[xa0],
-        a_end=_closed(a, sa.ends[xa1 - 1]),
+        a_end=_closed(a, sa.starts[xa0], sa.ends[xa1 - 1]),
         b_start=sb.starts[yb0],
-        b_end=_closed(b, sb.ends[yb1 - 1]),
+        b_end=_closed(b, sb.starts[yb0], sb.ends[yb1 - 1]),
         similarity=round(same / length, 3),
         substitutions=substitutions,
     )
@@ -404,11 +404,33 @@ def earlier(a: Issuer, b: Issuer) -> int | None:
 _CLOSING = "。；！？!?;”’」』）)》"
 
 
-def _closed(text: str, end: int) -> int:
-    """A passage's end, with the punctuation that closes its last sentence."""
+def _closed(text: str, start: int, end: int) -> int:
+    """A passage's end, with the punctuation that closes its last sentence, and without the
+    start of a paragraph it only touches (the marker of the next point, 三是)."""
+    cut = text.rfind("\n", start, end)
+    if cut > start and end - cut <= K:
+        end = cut
+        while end > start and text[end - 1].isspace():
+            end -= 1
     while end < len(text) and text[end] in _CLOSING:
         end += 1
     return end
+
+
+_DIFF_TOKEN = re.compile(r"\d+(?:[.,，]\d+)*\s*[%％‰]?|[A-Za-z]+|.", re.S)
+
+
+def diff(a: str, b: str) -> list[tuple[str, str, str]]:
+    """Two versions of a passage as (tag, piece of a, piece of b): `equal` where they agree,
+    `replace`, `delete` or `insert` where the copy changed them, a figure always whole (so
+    that 356.8 → 212.4 is one change, not three digits)."""
+    from rapidfuzz.distance import Levenshtein
+
+    ta, tb = _DIFF_TOKEN.findall(a), _DIFF_TOKEN.findall(b)
+    return [
+        (op.tag, "".join(ta[op.src_start : op.src_end]), "".join(tb[op.dest_start : op.dest_end]))
+        for op in Levenshtein.opcodes(ta, tb)
+    ]
 
 
 def shared_share(text_length: int, spans: Iterable[tuple[int, int]]) -> float:
