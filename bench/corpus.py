@@ -5,8 +5,10 @@
 Reports have realistic titles (issuer, year, period, kind), a preamble, level-1 sections for
 progress, problems and plans, `（一）` headings, inline `一是…二是…` points, masked figures
 (`**亿元`, `增长x.x%`), real figures, slogans in quotes, indicators, lines broken mid-sentence,
-site watermark lines and pay-wall markers. A fifth of the files are compilations of several
-reports; the encodings are mixed (UTF-8, GB18030, UTF-16 with BOM) and a few files are .docx
+site watermark lines and pay-wall markers. Reports copy from one another as the genre does: a
+third take one to three passages from an earlier report, one in twenty is an earlier report
+with its figures changed (text reuse has something to find). A fifth of the files are
+compilations of several reports; the encodings are mixed (UTF-8, GB18030, UTF-16 with BOM) and a few files are .docx
 with Word numbering. The same seed and size always give the same files.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -63,9 +66,18 @@ WATERMARKS = [
 CN = "一二三四五六七八九十"
 
 
+COPY_PASSAGES, COPY_WHOLE = 1 / 3, 1 / 20  # reports that copy passages, or a whole report
+_FIGURE = re.compile(r"\d+\.\d")
+
+
 class Writer:
     def __init__(self, seed: int) -> None:
         self.r = random.Random(seed)
+        self.earlier: list[list[tuple[str, str]]] = []  # reports to copy from (the last 500)
+
+    def copied(self, text: str) -> str:
+        """A passage as a copier leaves it: its figures changed."""
+        return _FIGURE.sub(lambda m: f"{self.r.randint(1, 999)}.{self.r.randint(0, 9)}", text)
 
     def figure(self) -> str:
         r = self.r
@@ -135,6 +147,15 @@ class Writer:
                 size += len(head) + len(body)
                 if size > target_chars * (k + 1) / len(sections):
                     break
+        if self.earlier and r.random() < COPY_WHOLE:
+            blocks = [(kind, self.copied(text)) for kind, text in r.choice(self.earlier)]
+        elif self.earlier and r.random() < COPY_PASSAGES:
+            own = [i for i, (kind, _) in enumerate(blocks) if kind == "h2"]
+            for i in r.sample(own, min(len(own), r.randint(1, 3))):
+                source = [t for kind, t in r.choice(self.earlier) if kind == "h2"]
+                if source:
+                    blocks[i] = ("h2", self.copied(r.choice(source)))
+        self.earlier = [*self.earlier[-499:], blocks]
         return title, blocks
 
     def _problems(self) -> str:

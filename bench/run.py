@@ -82,7 +82,7 @@ class PeakMemory:
 def corpus(chars: int, seed: int) -> Path:
     from bench.corpus import generate
 
-    path = OUT / f"corpus-{chars}-{seed}"
+    path = OUT / f"corpus-v2-{chars}-{seed}"  # v2: reports copy from one another
     done = path / ".done"
     if not done.exists():
         shutil.rmtree(path, ignore_errors=True)

@@ -56,7 +56,7 @@ def enabled() -> bool:
 
 def hashes(text: str) -> np.ndarray:
     """The distinct fingerprints of a clean text (int64)."""
-    return np.unique(reuse.fingerprints(reuse.skeleton(text).text)[0])
+    return np.unique(reuse.prepared(text)[1])
 
 
 def copy_fingerprints(conn: psycopg.Connection, rows: Iterable[tuple[int, np.ndarray]]) -> None:

@@ -22,15 +22,16 @@ ingest stores `fingerprints(skeleton(text))` to find candidates among everything
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
 from .masks import MASK
 from .places import units
-from .rules import load_lines, trie_pattern
+from .rules import load_lines
 
 K = 8  # characters of a gram
 W = 12  # grams of a window: every shared run of K + W - 1 = 19 skeleton characters is seen
@@ -42,30 +43,81 @@ NAME, FIGURE = "\ue010", "\ue011"  # the skeleton's symbols (private-use charact
 
 @dataclass(frozen=True, slots=True)
 class Skeleton:
-    """`text[i]` stands for `clean[starts[i]:ends[i]]`."""
+    """`text[i]` stands for `clean[starts[i]:ends[i]]` (offsets as compact int arrays: a
+    process keeps the skeletons of the reports it compares most)."""
 
     text: str
-    starts: list[int]
-    ends: list[int]
+    starts: Sequence[int]
+    ends: Sequence[int]
 
 
 @cache
 def _symbols() -> tuple[tuple[re.Pattern, str], ...]:
-    """The patterns of figures, unlisted names and listed names, each with its symbol (each
-    its own pass: an alternation of them is several times slower)."""
-    names = trie_pattern(load_lines("place_names.txt")).pattern
+    """The patterns of figures and of names the list lacks, each with its symbol: the span of
+    group 1, or of the match. Each is its own pass: an alternation of them is several times
+    slower."""
     unit = "|".join(map(re.escape, units()))
+    numeral = "[一二三四五六七八九十百零〇两]+"
+    figures = (
+        r"(\d+(?:[.,，]\d+)*(?:\s*[%％‰])?)",
+        rf"({MASK.pattern}(?:\s*[%％‰])?)",
+        # ordinals (第十四届, 第五次) and the numerals of point markers (三是, 四、, （二）): a copy
+        # that adds or drops a point renumbers the others
+        rf"第({numeral})",
+        rf"(?<![\u4e00-\u9fff])({numeral})(?:是|、)",
+        rf"[（(]({numeral})[）)]",
+    )
     # a name the list lacks (桃源镇, 青山县) only where a run of Chinese starts: inside a run,
     # any two characters before 市 or 区 (推进城市, 全面推进城区) would pass for one
-    unlisted = rf"(?<![\u4e00-\u9fff\dxX*＊])(?:[\u4e00-\u9fff]{{2,3}}|[xX×*＊]{{1,4}})(?:{unit})"
-    # a figure: digits, a masked figure, an ordinal (第十四届, 第五次) or the numeral of a point
-    # marker (三是, 四、, （二）): a copy that adds or drops a point renumbers the others
-    numeral = "[一二三四五六七八九十百零〇两]+"
-    figure = (
-        rf"(?:\d+(?:[.,，]\d+)*|{MASK.pattern})(?:\s*[%％‰])?"
-        rf"|(?<=第){numeral}|(?<![\u4e00-\u9fff]){numeral}(?=是|、)|(?<=[（(]){numeral}(?=[）)])"
-    )
-    return ((re.compile(figure), FIGURE), (re.compile(unlisted), NAME), (re.compile(names), NAME))
+    unlisted = rf"(?<![\u4e00-\u9fff\dxX*＊])((?:[\u4e00-\u9fff]{{2,3}}|[xX×*＊]{{1,4}})(?:{unit}))"
+    return (*((re.compile(f), FIGURE) for f in figures), (re.compile(unlisted), NAME))
+
+
+@cache
+def _place_names() -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """The listed place names: which code points begin one (a table over the BMP), and by
+    length the hashes of their code points, sorted."""
+    by_length: dict[int, list[int]] = {}
+    initial = np.zeros(0x10000, dtype=bool)
+    for name in load_lines("place_names.txt"):
+        codes = np.frombuffer(name.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        by_length.setdefault(len(name), []).append(int(_windows(codes, len(name))[0]))
+        if ord(name[0]) < 0x10000:
+            initial[ord(name[0])] = True
+    return initial, {n: np.unique(np.array(h, dtype=np.uint64)) for n, h in by_length.items()}
+
+
+def _windows(codes: np.ndarray, n: int) -> np.ndarray:
+    """A polynomial hash (mod 2**64) of every `n` consecutive code points."""
+    count = len(codes) - n + 1
+    h = np.zeros(max(count, 0), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(n):
+            h = h * _MULTIPLIER + codes[j : j + count]
+    return h
+
+
+def _listed_names(codes: np.ndarray) -> list[tuple[int, int]]:
+    """Spans of the listed place names, leftmost and longest first, not overlapping (what a
+    regex of the names would match, found with a few array passes instead of one regex step
+    per character)."""
+    wide = codes.astype(np.uint64)
+    initial, tables = _place_names()
+    bmp = codes < 0x10000
+    begins = np.flatnonzero(bmp & initial[np.where(bmp, codes, 0)])  # where a name may start
+    found: list[tuple[int, int]] = []
+    for n, table in tables.items():
+        where = begins[begins <= len(wide) - n]
+        if len(where):
+            h = _windows(wide, n)[where]
+            at = np.minimum(np.searchsorted(table, h), len(table) - 1)
+            found += [(int(i), -n) for i in where[table[at] == h]]
+    spans, reach = [], 0
+    for start, neg in sorted(found):
+        if start >= reach:
+            spans.append((start, start - neg))
+            reach = start - neg
+    return spans
 
 
 _KEPT = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (ord("a"), ord("z")))  # Chinese, Latin letters
@@ -74,7 +126,7 @@ _KEPT = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (ord("a"), ord("z")))  # Chinese, L
 def skeleton(text: str) -> Skeleton:
     """The skeleton of a clean text (see the module's docstring)."""
     if not text:
-        return Skeleton("", [], [])
+        return Skeleton("", array("i"), array("i"))
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
     upper = (codes >= ord("A")) & (codes <= ord("Z"))
     codes[upper] += 32  # Latin letters folded to lower case
@@ -82,15 +134,21 @@ def skeleton(text: str) -> Skeleton:
     for low, high in _KEPT:
         keep |= (codes >= low) & (codes <= high)
     ends = np.arange(1, len(codes) + 1)
-    for pattern, symbol in _symbols():  # a name wins over a figure
-        for m in pattern.finditer(text):
-            start, end = m.span()
-            keep[start:end] = False
-            keep[start] = True
-            codes[start] = ord(symbol)
-            ends[start] = end
+    spans = [(m.span(1), symbol) for pattern, symbol in _symbols() for m in pattern.finditer(text)]
+    spans += [(span, NAME) for span in _listed_names(codes)]
+    for (start, end), symbol in spans:  # in this order: a name wins over a figure
+        keep[start:end] = False
+        keep[start] = True
+        codes[start] = ord(symbol)
+        ends[start] = end
     at = np.flatnonzero(keep)
-    return Skeleton(codes[at].tobytes().decode("utf-32-le"), at.tolist(), ends[at].tolist())
+    return Skeleton(codes[at].tobytes().decode("utf-32-le"), _ints(at), _ints(ends[at]))
+
+
+def _ints(values: np.ndarray) -> array:
+    out = array("i")
+    out.frombytes(values.astype(np.int32).tobytes())
+    return out
 
 
 _MULTIPLIER = np.uint64(0x100000001B3)
@@ -175,10 +233,17 @@ def compare(
 ) -> list[Passage]:
     """The passages clean text `a` shares with clean text `b`, in the order of `a`. Fingerprints
     in `boilerplate` (set phrases seen in very many reports) start no passage."""
-    sa, sb = skeleton(a), skeleton(b)
-    ha, pa = fingerprints(sa.text)
-    hb, pb = fingerprints(sb.text)
+    sa, ha, pa = prepared(a)
+    sb, hb, pb = prepared(b)
     return passages(a, sa, ha, pa, b, sb, hb, pb, boilerplate, min_chars)
+
+
+@lru_cache(maxsize=256)
+def prepared(text: str) -> tuple[Skeleton, np.ndarray, np.ndarray]:
+    """The skeleton and fingerprints of a text, kept for the texts compared most recently: a
+    report is compared with many others, and a report many copy from with many reports."""
+    skel = skeleton(text)
+    return (skel, *fingerprints(skel.text))
 
 
 def passages(

@@ -1,0 +1,181 @@
+"""Text reuse: how well it finds copied passages, and what it costs an ingest.
+
+    python bench/reuse.py [--chars 5000000] [--trials 40] [--json bench/out/reuse.json]
+
+1. accuracy: passages of real reports (../shared) pasted into others, disguised as copiers
+   disguise them (bench/reuse_truth.py) → recall and precision of the passages of 30
+   characters or more, boundaries within 5 characters in both texts
+2. cost: the benchmark corpus (bench/corpus.py, whose reports copy from one another) ingested
+   into a fresh embedded Postgres with HUIBAO_REUSE=0 and with it on, then 1 % new files into
+   each → seconds of each run, and the share reuse adds
+3. detection alone, one process, on the loaded database: every report compared again (the
+   full detection), then 1 % of them → seconds, and the storage of the reuse tables
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared"
+
+
+def accuracy(trials: int, seed: int = 7) -> dict:
+    from bench.reuse_truth import Score, generate, score
+    from huibao.text import parse_path
+    from huibao.text.reuse import compare
+
+    files = sorted((SHARED / "corpus-national").glob("*.txt")) + sorted(
+        (SHARED / "corpus-provincial").glob("*.txt")
+    )
+    if not files:
+        return {"skipped": "no ../shared corpus"}
+    texts = [parse_path(f, keywords=False).documents[0].text for f in files]
+    rng = random.Random(seed)
+    total, seconds = Score(), 0.0
+    for _ in range(trials):
+        i, j = rng.sample(range(len(texts)), 2)
+        truth = generate(rng, texts[i], texts[j], 10)
+        started = time.perf_counter()
+        found = compare(truth.source, truth.target)
+        seconds += time.perf_counter() - started
+        total.add(score(truth, found, compare(texts[i], texts[j])))
+    return {
+        "pairs": trials, "passages": total.gold, "recall": round(total.recall, 3),
+        "precision": round(total.precision, 3), "compare_ms": round(seconds / trials * 1000, 1),
+    }  # fmt: skip
+
+
+def ingest(paths: list[Path], reuse: bool) -> float:
+    from huibao.flows.ingest import ingest as flow
+
+    os.environ["HUIBAO_REUSE"] = "1" if reuse else "0"
+    started = time.perf_counter()
+    flow(paths=[str(p) for p in paths])
+    return round(time.perf_counter() - started, 2)
+
+
+def detection(url: str, share: float) -> dict:
+    """Compare `share` of the loaded reports again, in this one process."""
+    from huibao.db import load, reuse
+
+    with load.connect(url) as conn:
+        ids = [r[0] for r in conn.execute("select id from documents order by id")]
+        chosen = random.Random(1).sample(ids, max(1, round(len(ids) * share)))
+        conn.execute("delete from reuse_checks where document_id = any(%s)", (chosen,))
+        conn.execute(
+            "delete from reuse_passages where doc_a = any(%s) or doc_b = any(%s)", (chosen, chosen)
+        )
+        conn.commit()
+        started = time.perf_counter()
+        reports, passages = reuse.check_all(conn)
+        compared = time.perf_counter() - started
+        started = time.perf_counter()
+        reuse.refresh_summaries(conn)
+        summarised = time.perf_counter() - started
+    return {
+        "reports": reports, "passages": passages, "seconds": round(compared, 2),
+        "ms_per_report": round(compared / max(reports, 1) * 1000, 1),
+        "summaries_seconds": round(summarised, 2),
+    }  # fmt: skip
+
+
+def storage(url: str) -> dict:
+    from huibao.db import load
+
+    with load.connect(url) as conn:
+        row = conn.execute(
+            """
+            select (select count(*) from documents), (select sum(char_count) from documents),
+                   (select count(*) from reuse_fingerprints), (select count(*) from reuse_passages),
+                   (select count(distinct family_id) from reuse_passages),
+                   pg_total_relation_size('reuse_fingerprints'),
+                   pg_total_relation_size('reuse_passages'),
+                   pg_total_relation_size('documents') + pg_total_relation_size('sections')
+            """
+        ).fetchone()
+    docs, chars, fps, passages, families, fp_bytes, passage_bytes, text_bytes = row
+    return {
+        "documents": docs, "chars": int(chars), "fingerprints": fps, "passages": passages,
+        "families": families, "fingerprints_per_report": round(fps / docs),
+        "fingerprint_mb": round(fp_bytes / 1e6, 1), "passage_mb": round(passage_bytes / 1e6, 1),
+        "reports_and_sections_mb": round(text_bytes / 1e6, 1),
+        "bytes_per_report": round((fp_bytes + passage_bytes) / docs),
+    }  # fmt: skip
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--chars", type=int, default=5_000_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--trials", type=int, default=40)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args()
+
+    result: dict = {"accuracy": accuracy(args.trials)}
+    print("accuracy", result["accuracy"], flush=True)
+
+    from bench.run import corpus
+    from huibao.config import quiet_prefect
+    from huibao.db.engine import database_url, embedded
+    from huibao.prefect_server import LocalPrefectServer
+
+    path = corpus(args.chars, args.seed)
+    extra = corpus(max(args.chars // 100, 50_000), args.seed + 1)
+    base = Path(tempfile.mkdtemp(prefix="huibao-bench-reuse-"))
+    os.environ.update(PREFECT_LOGGING_LEVEL="ERROR")
+    os.environ.pop("DATABASE_URL", None)
+    quiet_prefect(base)
+    server = LocalPrefectServer(base / "prefect").start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    runs: dict = {}
+    try:
+        for reuse in (False, True):
+            home = base / ("with" if reuse else "without")
+            os.environ["HUIBAO_HOME"] = str(home)
+            full = ingest([path], reuse)
+            increment = ingest([path, extra], reuse)
+            runs["with" if reuse else "without"] = {"full": full, "increment": increment}
+            print(f"  reuse={reuse}: full {full} s, 1 % more {increment} s", flush=True)
+            if reuse:
+                url = database_url()
+                result["storage"] = storage(url)
+                result["detect_all"] = detection(url, 1.0)
+                result["detect_1_percent"] = detection(url, 0.01)
+            embedded().stop()
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+    result["ingest"] = runs
+    w, wo = runs["with"], runs["without"]
+    result["added_to_full_ingest"] = round(w["full"] / wo["full"] - 1, 3)
+    result["added_to_increment"] = round(w["increment"] / wo["increment"] - 1, 3)
+    result["increment_vs_full_detection"] = round(
+        result["detect_1_percent"]["seconds"] / result["detect_all"]["seconds"], 4
+    )
+    for key in ("storage", "detect_all", "detect_1_percent"):
+        print(key, result[key])
+    print(
+        f"reuse adds {result['added_to_full_ingest']:.1%} to a full ingest "
+        f"({wo['full']} → {w['full']} s) and {result['added_to_increment']:.1%} to a 1 % run; "
+        f"detecting 1 % costs {result['increment_vs_full_detection']:.1%} of detecting all"
+    )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
