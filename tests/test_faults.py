@@ -135,6 +135,9 @@ def start_ingest(url: str, inbox: Path, home: Path, log: Path, *args: str) -> su
         )
 
 
+STUCK = 1200  # seconds after which a run that has not ended is a hang, not a slow machine
+
+
 def ingest_to_end(url: str, inbox: Path, home: Path, log: Path) -> tuple[float, float]:
     """Run an ingest to its end; returns (seconds in all, seconds until the first source)."""
     started = time.perf_counter()
@@ -143,20 +146,39 @@ def ingest_to_end(url: str, inbox: Path, home: Path, log: Path) -> tuple[float, 
     while proc.poll() is None:
         if first is None and query(url, "select count(*) from sources")[0][0]:
             first = time.perf_counter() - started
+        if time.perf_counter() - started > STUCK:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise AssertionError(f"ingest still running after {STUCK} s:\n{log.read_text()}")
         time.sleep(0.05)
     assert proc.returncode == 0, log.read_text()
     total = time.perf_counter() - started
     return total, first or total
 
 
-KILLS = 10
+# Where each killed run dies, decided by what the run has done (never by how long it has run,
+# which depends on the machine): "loading" once a few more sources committed, "start-up" as
+# soon as the run has recorded itself, "after loading" once every source is in (the index
+# build, keyword refresh and reuse steps, when the run has any left to do).
+PLAN = ("loading", "start-up", "loading", "loading", "after loading") * 2
+
+
+def wait_for(proc: subprocess.Popen, log: Path, event) -> None:
+    """Poll until `event()` holds or the run ends."""
+    started = time.perf_counter()
+    while proc.poll() is None and not event():
+        assert time.perf_counter() - started < STUCK, log.read_text()
+        time.sleep(0.005)
+
+
+def last_run(url: str) -> int:
+    return query(url, "select coalesce(max(id), 0) from ingest_runs")[0][0]
 
 
 def test_ingest_killed_at_random_points_then_rerun_ends_identical(pg_url, prefect_server, tmp_path):
     inbox = make_corpus(tmp_path / "inbox", files=150)
     log = tmp_path / "ingest.log"
     empty_database(pg_url)
-    full, _ = ingest_to_end(pg_url, inbox, tmp_path / "clean-home", log)
+    ingest_to_end(pg_url, inbox, tmp_path / "clean-home", log)
     reference = content_checksum(pg_url)
     reference_rows = {t: content_rows(pg_url, t) for t in ("sources", "documents")}
     assert reference["documents"][0] >= 150
@@ -165,17 +187,19 @@ def test_ingest_killed_at_random_points_then_rerun_ends_identical(pg_url, prefec
     rng = random.Random(20261122)
     home = tmp_path / "killed-home"
     total = reference["sources"][0]
-    killed, killed_mid_load = 0, 0
-    for i in range(KILLS):
-        before = sources(pg_url)
+    killed, killed_mid_load, certain = 0, 0, 0
+    for point in PLAN:
+        before, run = sources(pg_url), last_run(pg_url)
         proc = start_ingest(pg_url, inbox, home, log)
-        if i % 2 == 0 and before < total - 1:
-            # while loading: once a few more sources (up to a third of the rest) committed
-            target = rng.randint(before + 1, before + max(1, (total - before) // 3))
-            while proc.poll() is None and sources(pg_url) < target:
-                time.sleep(0.005)
-        else:  # anywhere in the run: start-up, parsing, loading, keyword refresh
-            time.sleep(rng.uniform(0.5, full * 0.6))
+        if point == "loading" and before < total - 1:
+            target = rng.randint(before + 1, before + max(1, (total - before) // 5))
+            wait_for(proc, log, lambda t=target: sources(pg_url) >= t)
+            certain += 1
+        elif point == "after loading":
+            wait_for(proc, log, lambda r=run: last_run(pg_url) > r and sources(pg_url) >= total)
+        else:
+            wait_for(proc, log, lambda r=run: last_run(pg_url) > r)
+            certain += 1
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             killed += 1
@@ -206,7 +230,7 @@ def test_ingest_killed_at_random_points_then_rerun_ends_identical(pg_url, prefec
                  "(select coalesce(sum(passages), 0) from reuse_documents)")[0][0]  # fmt: skip
     statuses = dict(query(pg_url, "select status, count(*) from ingest_runs group by status"))
     assert "running" not in statuses and statuses.get("interrupted", 0) >= killed_mid_load
-    assert killed >= KILLS - 1
+    assert killed >= certain
     # the kills must have hit loading, not only start-up
     assert killed_mid_load >= 3, f"only {killed_mid_load} kills landed while loading"
 

@@ -38,17 +38,22 @@ W = 12  # grams of a window: every shared run of K + W - 1 = 19 skeleton charact
 MIN_CHARS = 20  # skeleton characters of the shortest passage reported (about 30 of text)
 GAP = 40  # skeleton characters between two shared fingerprints of one passage, at most
 DRIFT = 6  # how far the two texts may shift against each other inside a passage
+REPEATS = 3  # a fingerprint a text holds more often than this seeds nothing in it
 NAME, FIGURE = "\ue010", "\ue011"  # the skeleton's symbols (private-use characters)
+_SYMBOL = min(ord(NAME), ord(FIGURE))  # kept characters are Chinese or Latin: all below
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Skeleton:
     """`text[i]` stands for `clean[starts[i]:ends[i]]` (offsets as compact int arrays: a
-    process keeps the skeletons of the reports it compares most)."""
+    process keeps the skeletons of the reports it compares most); `codes` is `text` as code
+    points and `breaks[i]` whether a paragraph break lies between characters i - 1 and i."""
 
     text: str
     starts: Sequence[int]
     ends: Sequence[int]
+    codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
+    breaks: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
 
 
 @cache
@@ -142,7 +147,12 @@ def skeleton(text: str) -> Skeleton:
         codes[start] = ord(symbol)
         ends[start] = end
     at = np.flatnonzero(keep)
-    return Skeleton(codes[at].tobytes().decode("utf-32-le"), _ints(at), _ints(ends[at]))
+    kept, after = codes[at], ends[at]
+    # a break before character i: a newline between the end of i - 1 and the start of i
+    newlines = np.cumsum(np.frombuffer(text.encode("utf-32-le"), np.uint32) == ord("\n"))
+    breaks = np.zeros(len(at), bool)
+    breaks[1:] = newlines[at[1:] - 1] > newlines[after[:-1] - 1]
+    return Skeleton(kept.tobytes().decode("utf-32-le"), _ints(at), _ints(after), kept, breaks)
 
 
 def _ints(values: np.ndarray) -> array:
@@ -287,8 +297,11 @@ def _overlap(s0: int, e0: int, s1: int, e1: int) -> bool:
 
 
 def _seeds(ha, pa, hb, pb, boilerplate: np.ndarray) -> list[tuple[int, int]]:
-    """(position in A, position in B) of every fingerprint the two texts share."""
-    common = np.setdiff1d(np.intersect1d(ha, hb), boilerplate, assume_unique=True)
+    """(position in A, position in B) of every fingerprint the two texts share. A fingerprint
+    either text repeats more than `REPEATS` times (a table's rows, a phrase pasted over and over)
+    says nothing about where a copy lies and would pair every place with every other: it seeds
+    nothing, and widening still carries a passage across it."""
+    common = np.setdiff1d(np.intersect1d(_few(ha), _few(hb)), boilerplate, assume_unique=True)
     if not len(common):
         return []
     where_b: dict[int, list[int]] = {}
@@ -303,6 +316,12 @@ def _seeds(ha, pa, hb, pb, boilerplate: np.ndarray) -> list[tuple[int, int]]:
         seeds += [(p, q) for q in where_b[h]]
     seeds.sort()
     return seeds
+
+
+def _few(hashes: np.ndarray) -> np.ndarray:
+    """The distinct hashes that occur at most `REPEATS` times."""
+    values, counts = np.unique(hashes, return_counts=True)
+    return values[counts <= REPEATS]
 
 
 def _chain(seeds: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
@@ -330,24 +349,24 @@ def _widen(
     """A region widened while the two skeletons agree just outside it, up to a paragraph break
     in either text (a copy begins and ends with its sentences: what agrees across a break is a
     set phrase both texts happen to use)."""
-    x, y = sa.text, sb.text
     a0, a1, b0, b1 = region
-    while (
-        a0 > 0 and b0 > 0 and x[a0 - 1] == y[b0 - 1]
-        and not _break(a, sa, a0) and not _break(b, sb, b0)
-    ):  # fmt: skip
-        a0, b0 = a0 - 1, b0 - 1
-    while (
-        a1 < len(x) and b1 < len(y) and x[a1] == y[b1]
-        and not _break(a, sa, a1) and not _break(b, sb, b1)
-    ):  # fmt: skip
-        a1, b1 = a1 + 1, b1 + 1
-    return a0, a1, b0, b1
+    back = _agreeing(sa.codes[:a0][::-1], sb.codes[:b0][::-1],
+                     sa.breaks[1 : a0 + 1][::-1], sb.breaks[1 : b0 + 1][::-1])  # fmt: skip
+    ahead = _agreeing(sa.codes[a1:], sb.codes[b1:], sa.breaks[a1:], sb.breaks[b1:])
+    return a0 - back, a1 + ahead, b0 - back, b1 + ahead
 
 
-def _break(text: str, skel: Skeleton, i: int) -> bool:
-    """Whether a paragraph break lies between skeleton characters i - 1 and i."""
-    return "\n" in text[skel.ends[i - 1] : skel.starts[i]]
+def _agreeing(x: np.ndarray, y: np.ndarray, x_breaks: np.ndarray, y_breaks: np.ndarray) -> int:
+    """How many leading characters `x` and `y` share with no break before any of them, looked
+    at a block at a time (a region usually stops widening within a few characters)."""
+    n, done, block = min(len(x), len(y)), 0, 64
+    while done < n:
+        end = min(n, done + block)
+        stop = (x[done:end] != y[done:end]) | x_breaks[done:end] | y_breaks[done:end]
+        if stop.any():
+            return done + int(np.argmax(stop))
+        done, block = end, block * 4
+    return n
 
 
 def _merge(regions: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -397,7 +416,8 @@ def _align(
     substitutions: list[dict] = []
     for op in ops:
         if op.tag == "equal":
-            for i in range(op.src_end - op.src_start):
+            symbols = sa.codes[a0 + op.src_start : a0 + op.src_end] >= _SYMBOL
+            for i in np.flatnonzero(symbols).tolist():
                 ia, ib = a0 + op.src_start + i, b0 + op.dest_start + i
                 if sa.text[ia] in (NAME, FIGURE):
                     wa = a[sa.starts[ia] : sa.ends[ia]]
