@@ -90,7 +90,7 @@ def metadata() -> dict:
 async def measure(path: Path, queries: list[str], like_check: bool) -> dict:
     from datasette.app import Datasette
 
-    from huibao.publish.serve import typed_settings
+    from huibao.serve import typed_settings
 
     # as `huibao serve` runs it, with a time limit high enough to measure slow queries
     settings = typed_settings() | {"sql_time_limit_ms": 20000}

@@ -211,6 +211,7 @@ def _run_ingest(paths: list[str], workers: int | None, progress: bool) -> dict:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from huibao.db.engine import DatabaseUnavailable, check_reachable, database_url
+    from huibao.db.errors import database_cause, describe, is_outage
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if len(missing) == len(args.paths):
@@ -221,21 +222,14 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     except DatabaseUnavailable as exc:
         return _fail(str(exc))
     except Exception as exc:
-        if _is_db_error(exc):
-            return _fail(f"the database is unreachable, nothing was loaded: {exc}")
-        raise
+        cause = database_cause(exc)
+        if cause is None:
+            raise
+        if is_outage(cause):
+            return _fail(f"the database went away during the run: {describe(cause)}")
+        return _fail(f"the database stopped the run: {describe(cause)}")
     _print_ingest(result)
     return 0
-
-
-def _is_db_error(exc: BaseException) -> bool:
-    import psycopg
-
-    while exc is not None:
-        if isinstance(exc, psycopg.OperationalError):
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
 
 
 def _print_ingest(result: dict) -> None:
@@ -283,7 +277,7 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from huibao.publish.serve import serve
+    from huibao.serve import serve
 
     path = Path(args.file).absolute() if args.file else _settings().publish_path
     if args.wait:
@@ -297,7 +291,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from huibao.publish.serve import serve
+    from huibao.serve import serve
 
     samples = Path(args.samples) if args.samples else _find_samples()
     if samples is None or not samples.exists():

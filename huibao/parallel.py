@@ -11,6 +11,7 @@ crashes (or is killed) takes only its file down: the file is retried once, then 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -56,9 +57,25 @@ _SINK: Sink | None = None
 def _init_worker(known: frozenset[str], limits: Limits, sink: Sink | None) -> None:
     global _KNOWN, _LIMITS, _SINK
     _KNOWN, _LIMITS, _SINK = known, limits, sink
+    _die_with_parent()
     from huibao.text.tokens import warm_up
 
     warm_up()
+
+
+def _die_with_parent() -> None:
+    """On Linux, a parser process is killed when the run that started it dies, even by
+    SIGKILL: it would otherwise go on parsing and storing files nobody waits for."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            if os.getppid() == 1:  # the parent died before this process asked
+                os._exit(1)
 
 
 def _work(files: list[FileStat]) -> list[Outcome]:

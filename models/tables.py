@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Column,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -40,6 +41,11 @@ def _fk(target: str, nullable: bool = False, index: bool = True) -> Column:
 
 def _text(nullable: bool = True) -> Column:
     return Column(Text, nullable=nullable)
+
+
+def _path_key() -> Column:
+    """A path's key: its md5, made by Postgres (B-tree entries hold at most 2,704 bytes)."""
+    return Column(Text, Computed("md5(path)", persisted=True), primary_key=True)
 
 
 def _when(nullable: bool = True) -> Column:
@@ -119,8 +125,11 @@ class SourcePath(SQLModel, table=True):
 
     __tablename__ = "source_paths"
 
-    path: str = Field(
-        sa_column=Column(Text, primary_key=True), description="absolute path of the file"
+    path: str = Field(sa_column=_text(nullable=False), description="absolute path of the file")
+    path_key: str | None = Field(
+        default=None,
+        sa_column=_path_key(),
+        description="md5 of the path, its key (a path may be longer than an index entry can be)",
     )
     source_id: int | None = Field(
         default=None,
@@ -583,8 +592,11 @@ class FileClaim(SQLModel, table=True):
 
     __tablename__ = "file_claims"
 
-    path: str = Field(
-        sa_column=Column(Text, primary_key=True), description="absolute path of the file"
+    path: str = Field(sa_column=_text(nullable=False), description="absolute path of the file")
+    path_key: str | None = Field(
+        default=None,
+        sa_column=_path_key(),
+        description="md5 of the path, its key (a path may be longer than an index entry can be)",
     )
     size: int = Field(sa_column=Column(BigInteger, nullable=False), description="size when claimed")
     mtime_ns: int = Field(

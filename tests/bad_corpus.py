@@ -56,6 +56,19 @@ def _write(folder: Path, name: str | bytes, data: bytes | str, encoding: str = "
     return path
 
 
+_LONG_WORD = "iVBORw0KGgo" + "AAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ" * 125
+
+
+def _deep_path(folder: Path) -> Path:
+    """A report 12 folders down, each named with 78 Chinese characters (234 bytes: Linux
+    allows 255 a name and 4 096 a path), all different so that Postgres cannot compress the
+    path below its index limit."""
+    chars = [chr(0x4E00 + (i * 7919) % 20000) for i in range(12 * 78)]
+    deep = folder.joinpath(*["".join(chars[i * 78 : (i + 1) * 78]) for i in range(12)])
+    deep.mkdir(parents=True)
+    return _write(deep, "deep.txt", report(21))
+
+
 def _png() -> bytes:
     import struct
     import zlib
@@ -272,6 +285,20 @@ KINDS: list[Kind] = [
         "partial",
         r"only the first 5000 became sections.*HUIBAO_MAX_SECTIONS",
         1,
+    ),
+    Kind(
+        "long_latin_word",
+        "a 4 000-letter word without a space (a pasted image or URL run-on)",
+        lambda d: _write(d, "long-word.txt", report(20).replace("签约", "签约" + _LONG_WORD)),
+        "loaded",
+        documents=1,
+    ),
+    Kind(
+        "deep_path",
+        "a path of about 3 000 bytes (deep folders with long Chinese names)",
+        _deep_path,
+        "loaded",
+        documents=1,
     ),
     Kind(
         "compilation_empty_member",

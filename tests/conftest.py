@@ -82,7 +82,7 @@ def empty_database(url: str) -> None:
     """Remove every row huibao wrote (the schema, identity and taxonomies stay)."""
     import psycopg
 
-    from huibao.db.load import conninfo
+    from huibao.db.engine import conninfo
 
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
         tables = [
@@ -112,7 +112,7 @@ def prefect_server():
 def query(url: str, sql: str, params=()):
     import psycopg
 
-    from huibao.db.load import conninfo
+    from huibao.db.engine import conninfo
 
     with psycopg.connect(conninfo(url)) as conn:
         return conn.execute(sql, params).fetchall()
@@ -125,7 +125,7 @@ def published_site(pg_url, prefect_server, shared_corpus, tmp_path_factory):
     from huibao.db.engine import reader_url
     from huibao.flows.ingest import ingest
     from huibao.publish.publish import publish
-    from huibao.publish.serve import make_datasette
+    from huibao.serve import make_datasette
 
     empty_database(pg_url)
     inbox = tmp_path_factory.mktemp("inbox")
@@ -160,6 +160,6 @@ def samples_published(pg_url, prefect_server, tmp_path_factory):
 @pytest.fixture(scope="session")
 def samples_site(samples_published):
     """Datasette serving `samples_published`, read through its own client."""
-    from huibao.publish.serve import make_datasette
+    from huibao.serve import make_datasette
 
     return make_datasette(samples_published.path)

@@ -428,7 +428,7 @@ def published(pg_url, prefect_server, tmp_path):
 
 def test_a_killed_publish_leaves_the_previous_file_serving(published, pg_url, tmp_path):
     from huibao.db.engine import reader_url
-    from huibao.publish.serve import make_datasette
+    from huibao.serve import make_datasette
 
     site = published
     before = site.read_bytes()

@@ -176,8 +176,7 @@ def test_a_damaged_mirror_is_made_again_from_the_database(inbox, pg_url, tmp_pat
 def test_every_published_row_holds_the_values_postgres_holds(inbox, pg_url, tmp_path):
     import psycopg
 
-    from huibao.db.engine import reader_url
-    from huibao.db.load import conninfo
+    from huibao.db.engine import conninfo, reader_url
     from huibao.flows.ingest import ingest
     from huibao.publish.export import select_sql
     from huibao.publish.publish import publish

@@ -96,7 +96,7 @@ def test_second_run_of_an_unchanged_folder_loads_nothing(ingested, pg_url):
 def test_a_run_killed_before_its_keyword_refresh_is_made_good_by_the_next_run(ingested, pg_url):
     import psycopg
 
-    from huibao.db.load import conninfo
+    from huibao.db.engine import conninfo
     from huibao.flows.ingest import ingest
 
     corpus, _ = ingested
@@ -152,7 +152,7 @@ def test_changed_file_replaces_its_old_content(pg_url, prefect_server, tmp_path)
 def test_published_file_is_served_by_datasette(ingested, pg_url, tmp_path):
     from huibao.db.engine import reader_url
     from huibao.publish.publish import publish
-    from huibao.publish.serve import make_datasette
+    from huibao.serve import make_datasette
 
     result = publish(reader_url(), tmp_path / "huibao.db")
     assert result.rows["documents"] == query(pg_url, "select count(*) from documents")[0][0]
@@ -219,7 +219,8 @@ def test_keywords_use_the_corpus_idf_and_skip_masks(ingested, pg_url):
 def test_array_literals_written_by_copy_read_back_as_the_same_lists(pg_url):
     import psycopg
 
-    from huibao.db.load import _array, _copy, conninfo
+    from huibao.db.engine import conninfo
+    from huibao.db.load import _array, _copy
 
     texts = ["招商", 'a"b', "c\\d", "e,f", "{g}", " h ", "NULL", ""]
     with psycopg.connect(conninfo(pg_url)) as conn:

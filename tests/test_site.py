@@ -131,7 +131,7 @@ def test_search_counts_leave_out_rows_deleted_since_they_were_indexed(
     from huibao.db.engine import reader_url
     from huibao.flows.ingest import ingest
     from huibao.publish.publish import publish
-    from huibao.publish.serve import make_datasette
+    from huibao.serve import make_datasette
 
     empty_database(pg_url)
     monkeypatch.setenv("HUIBAO_HOME", str(tmp_path / "home"))  # a search index of its own
@@ -242,10 +242,13 @@ def test_report_text_is_escaped(published_site):
     assert XSS not in table
 
 
-def test_charts_page_draws_topics_by_level_and_slogans_by_year(published_site):
+def test_charts_page_draws_topics_by_level_slogans_by_year_and_most_copied_passages(
+    published_site,
+):
     _, ds = published_site
     html = get(ds, "/-/charts").text
-    assert html.count("<svg") == 2 and "乡村振兴与巩固脱贫" in html and "两个确立" in html
+    assert html.count("<svg") == 3 and "乡村振兴与巩固脱贫" in html and "两个确立" in html
+    assert 'aria-label="most-copied passages"' in html and "reuse_passages?family_id=" in html
 
 
 def test_published_file_refuses_writes(published_site):
@@ -275,7 +278,7 @@ def test_a_new_publish_is_served_without_a_restart(published_site, tmp_path):
     import os
     import time
 
-    from huibao.publish.serve import make_datasette
+    from huibao.serve import make_datasette
 
     published, _ = published_site
     live = tmp_path / "huibao.db"
@@ -312,7 +315,7 @@ def test_table_counts_and_hash_come_from_the_publish_not_from_scanning(published
 
 def test_an_inspect_file_of_another_file_is_ignored(published_site, tmp_path):
     from huibao.publish.inspect_file import inspect_path, read_inspect
-    from huibao.publish.serve import make_datasette
+    from huibao.serve import make_datasette
 
     published, _ = published_site
     live = tmp_path / "huibao.db"

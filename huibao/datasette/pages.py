@@ -13,19 +13,12 @@ from markupsafe import Markup
 from . import reuse_pages, snippets
 from .charts import family_bars_svg, heatmap_svg, slogan_bars_svg
 from .labels import Labels, site
+from .served import database
 
 LEVEL_ORDER = ["national", "province", "city", "county", "district", "township", "subdistrict", "?"]
 PAGE_SIZE = 20
 FACET_SCAN = 10_000  # matches the facets are counted over
 FACETS = ("place", "year", "admin_level", "role", "topic")
-
-
-def database(datasette):
-    """The published huibao database: the one file Datasette serves."""
-    for name, db in datasette.databases.items():
-        if name != "_internal" and not db.is_memory:
-            return name, db
-    raise NotFound("no huibao database is served")
 
 
 _LABELS: dict[tuple, Labels] = {}

@@ -11,6 +11,8 @@ from markupsafe import Markup
 
 from huibao.text.reuse import diff
 
+from .served import database
+
 KIND_NAMES = {"self": "同一单位 same issuer", "vertical": "上下级 another level",
               "horizontal": "同级 peers"}  # fmt: skip
 PARTNERS = 30  # reports listed on a report page
@@ -51,7 +53,6 @@ async def of_document(db, doc: dict) -> dict | None:
 
 async def pair_page(datasette, request):
     """Two reports' shared passages side by side, what the copy changed marked in both."""
-    from .pages import database
 
     name, db = database(datasette)
     a_id, b_id = int(request.url_vars["a"]), int(request.url_vars["b"])

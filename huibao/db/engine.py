@@ -39,8 +39,6 @@ def check_reachable(url: str, timeout: int = 5) -> None:
     retries outages for minutes; a user at a terminal should not wait for that)."""
     import psycopg
 
-    from huibao.db.load import conninfo
-
     try:
         psycopg.connect(conninfo(url), connect_timeout=timeout).close()
     except psycopg.OperationalError as exc:
@@ -65,6 +63,9 @@ def reader_url(settings: Settings | None = None) -> str:
 def libpq_url(url: str) -> str:
     """The URL as psql and libpq take it: `postgresql+psycopg://…` → `postgresql://…`."""
     return re.sub(r"^postgresql\+\w+://", "postgresql://", url)
+
+
+conninfo = libpq_url  # what psycopg.connect takes, from a SQLAlchemy URL
 
 
 def normalise_url(url: str) -> str:

@@ -15,7 +15,8 @@ from typing import TypeVar
 
 import psycopg
 
-from huibao.db.engine import libpq_url
+from huibao.db.engine import conninfo
+from huibao.db.errors import is_outage
 from huibao.files import FileStat
 from huibao.models import (
     CleaningEdit,
@@ -55,9 +56,8 @@ class LoadResult:
     fingerprints: list = field(default_factory=list)  # of each document, for text reuse
 
 
-def conninfo(url: str) -> str:
-    """A libpq URL for psycopg from a SQLAlchemy URL."""
-    return libpq_url(url)
+# the keys of an array of paths (see models.SourcePath.path_key)
+_KEYS = "array(select md5(p) from unnest(%s::text[]) p)"
 
 
 def connect(url: str) -> psycopg.Connection:
@@ -76,11 +76,11 @@ def known_paths(
     conn: psycopg.Connection, folders: Sequence[str] = (), files: Sequence[str] = ()
 ) -> dict[str, KnownPath]:
     """What the database knows about the paths inside `folders` and the given `files`."""
-    sql = """
+    sql = f"""
         select p.path, p.size, p.mtime_ns, p.source_id, p.status, s.status, s.pipeline_version,
                s.error
         from source_paths p left join sources s on s.id = p.source_id
-        where p.path = any(%s)
+        where p.path_key = any({_KEYS})
     """
     params: list = [list(files)]
     for folder in folders:
@@ -126,13 +126,13 @@ def link_path(conn: psycopg.Connection, stat: FileStat, source_id: int | None) -
 def _upsert_path(conn, stat: FileStat, source_id: int | None, when: datetime) -> int | None:
     """Point the path at `source_id`; returns the source it pointed at before, if different."""
     before = conn.execute(
-        "select source_id from source_paths where path = %s for update", (stat.path,)
+        "select source_id from source_paths where path_key = md5(%s) for update", (stat.path,)
     ).fetchone()
     conn.execute(
         """
         insert into source_paths (path, source_id, size, mtime_ns, status, first_seen, last_seen)
         values (%s, %s, %s, %s, 'present', %s, %s)
-        on conflict (path) do update set source_id = excluded.source_id, size = excluded.size,
+        on conflict (path_key) do update set source_id = excluded.source_id, size = excluded.size,
             mtime_ns = excluded.mtime_ns, status = 'present', last_seen = excluded.last_seen
         """,
         (stat.path, source_id, stat.size, stat.mtime_ns, when, when),
@@ -220,13 +220,14 @@ _UPSERT_PATHS = """
         select * from unnest(%(path)s::text[], %(source)s::bigint[], %(size)s::bigint[],
             %(mtime)s::bigint[]) as t (path, source_id, size, mtime_ns)
     ), before as (
-        select p.path, p.source_id from source_paths p join incoming i using (path)
+        select p.path, p.source_id from source_paths p join incoming i on p.path_key = md5(i.path)
         for update of p
     ), upsert as (
         insert into source_paths (path, source_id, size, mtime_ns, status, first_seen, last_seen)
         select path, source_id, size, mtime_ns, 'present', %(when)s, %(when)s from incoming
-        on conflict (path) do update set source_id = excluded.source_id, size = excluded.size,
-            mtime_ns = excluded.mtime_ns, status = 'present', last_seen = excluded.last_seen
+        on conflict (path_key) do update set source_id = excluded.source_id,
+            size = excluded.size, mtime_ns = excluded.mtime_ns, status = 'present',
+            last_seen = excluded.last_seen
     )
     select b.source_id from before b join incoming i using (path)
     where b.source_id is distinct from i.source_id and b.source_id is not null
@@ -452,13 +453,13 @@ def mark_gone(conn: psycopg.Connection, paths: Iterable[str]) -> int:
     when = now()
     with conn.transaction():
         conn.execute(
-            "update source_paths set status = 'gone', last_seen = %s where path = any(%s)",
+            f"update source_paths set status = 'gone', last_seen = %s where path_key = any({_KEYS})",
             (when, paths),
         )
         conn.execute(
-            """
+            f"""
             update sources s set status = 'gone' where s.status <> 'gone' and exists (
-                select 1 from source_paths p where p.source_id = s.id and p.path = any(%s))
+                select 1 from source_paths p where p.source_id = s.id and p.path_key = any({_KEYS}))
               and not exists (
                 select 1 from source_paths p where p.source_id = s.id and p.status = 'present')
             """,
@@ -478,8 +479,8 @@ def retrying(attempt: Callable[[], T], waits: Sequence[float] = OUTAGE_WAITS) ->
     for wait in (*waits, None):
         try:
             return attempt()
-        except psycopg.OperationalError:
-            if wait is None:
+        except psycopg.OperationalError as exc:
+            if wait is None or not is_outage(exc):
                 raise
             time.sleep(wait)
     raise AssertionError("unreachable")
@@ -578,7 +579,8 @@ class Claimer:
             insert into file_claims (path, size, mtime_ns, run, claimed_at)
             select p, s, m, %(run)s, now()
             from unnest(%(paths)s::text[], %(sizes)s::bigint[], %(mtimes)s::bigint[]) as t(p, s, m)
-            on conflict (path) do update set size = excluded.size, mtime_ns = excluded.mtime_ns,
+            on conflict (path_key) do update set size = excluded.size,
+                mtime_ns = excluded.mtime_ns,
                 run = excluded.run, claimed_at = excluded.claimed_at, done_at = null
             where file_claims.run = excluded.run
                or (file_claims.done_at is not null and file_claims.done_at < %(started)s)
@@ -602,7 +604,7 @@ class Claimer:
 def finish_claims(conn: psycopg.Connection, paths: Sequence[str], run: str) -> None:
     with conn.transaction():
         conn.execute(
-            "update file_claims set done_at = now() where run = %s and path = any(%s)",
+            f"update file_claims set done_at = now() where run = %s and path_key = any({_KEYS})",
             (run, list(paths)),
         )
 

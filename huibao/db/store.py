@@ -14,9 +14,10 @@ import dataclasses
 import psycopg
 
 from huibao.parallel import Outcome, Stored
-from huibao.publish.search_index import search_texts
+from huibao.text.fts import search_texts
 
 from . import load, reuse
+from .errors import REFUSED
 
 
 class StoreInDatabase:
@@ -55,9 +56,6 @@ class StoreInDatabase:
         except psycopg.OperationalError:
             self.close()  # the next attempt reconnects
             raise
-
-
-REFUSED = (psycopg.DataError, psycopg.IntegrityError, psycopg.ProgrammingError)
 
 
 def store(

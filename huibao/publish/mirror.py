@@ -32,7 +32,7 @@ import psycopg
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
-from huibao.db.load import conninfo
+from huibao.db.engine import conninfo
 
 from . import site
 from .export import TABLES, exported_columns, json_batches_sql, select_sql, sqlite_tables

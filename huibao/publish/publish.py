@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 
 from huibao.config import Settings
-from huibao.db.load import conninfo
+from huibao.db.engine import conninfo
 
 from . import site, swap
 from .inspect_file import write_inspect

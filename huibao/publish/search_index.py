@@ -13,7 +13,6 @@ a search's matches from the index alone (see huibao/datasette/search_count.py).
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import sqlite3
 import threading
@@ -24,8 +23,8 @@ from pathlib import Path
 
 import psycopg
 
-from huibao.db.load import conninfo
-from huibao.text.fts import index_text
+from huibao.db.engine import conninfo
+from huibao.text.fts import Row, digest, index_text
 
 # FTS table -> (Postgres table, SQL for the text of each row); `search_texts` makes the same
 # texts from a parsed file
@@ -52,30 +51,6 @@ ORPHANS = (
 )
 ORPHAN_LIMIT = 0.25
 BATCH = 2000
-FINGERPRINT_EVERY = 64  # ids of rows whose digest is kept (and the first rows of each file)
-
-
-# An indexed row: (id, its index text, the digest of its text when it is kept, else None)
-Row = tuple[int, str, str | None]
-
-
-def search_texts(parsed, ids: list[tuple[int, list[int]]]) -> dict[str, list[Row]]:
-    """The rows a loaded file adds to each FTS table, given the ids its documents and sections
-    were stored under: the same texts as SOURCES reads back from Postgres."""
-    out: dict[str, list[Row]] = {"sections_fts": [], "documents_fts": []}
-    first = True
-    for doc, (doc_id, section_ids) in zip(parsed.documents, ids, strict=True):
-        out["documents_fts"].append(_row(doc_id, (doc.title or "") + "\n" + doc.text, first))
-        for s, sid in zip(doc.sections, section_ids, strict=True):
-            text = s.heading + "\n" + doc.text[s.body_start : s.body_end]
-            out["sections_fts"].append(_row(sid, text, first))
-            first = False
-    return out
-
-
-def _row(row_id: int, text: str, keep: bool) -> Row:
-    keep = keep or row_id % FINGERPRINT_EVERY == 0
-    return row_id, index_text(text), _digest(text) if keep else None
 
 
 @dataclass(slots=True)
@@ -141,7 +116,7 @@ class SearchIndex:
         if not sample:
             return True
         rows = pg.execute(sql, (list(sample),)).fetchall()
-        return all(_digest(text) == sample[i] for i, text in rows)
+        return all(digest(text) == sample[i] for i, text in rows)
 
     def prepare(self, pg: psycopg.Connection) -> bool:
         """Start over if this index was made for another database, holds orphans nobody can
@@ -225,7 +200,7 @@ class SearchIndex:
                 )
                 self.db.executemany(
                     "insert or replace into fingerprints values (?, ?, ?)",
-                    ((fts, i, _digest(text)) for i, text in rows[:: max(1, len(rows) // 5)]),
+                    ((fts, i, digest(text)) for i, text in rows[:: max(1, len(rows) // 5)]),
                 )
             self.db.execute(f"insert into {fts}({fts}, rank) values ('automerge', 4)")
             if new:
@@ -285,10 +260,6 @@ def _copy_changed(target: sqlite3.Connection, table: str, keys: list[str], value
 
 def _database_identity(pg: psycopg.Connection) -> str:
     return pg.execute("select uuid from instance where id = 1").fetchone()[0]
-
-
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 class Feeder:

@@ -12,7 +12,7 @@ import zipfile
 
 from .limits import Limits
 from .numerals import to_chinese_numeral
-from .read import Rejected
+from .rejected import Rejected
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

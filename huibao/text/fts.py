@@ -16,6 +16,7 @@ character. Latin words and numbers stay whole and lower-cased.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from operator import add
 
@@ -88,3 +89,36 @@ def _query_tokens(term: str) -> tuple[list[str], bool]:
             out.extend(run[i : i + 2] for i in range(len(run) - 1))
     prefix = bool(runs) and (not _is_cjk(runs[-1][0]) or len(runs[-1]) == 1)
     return out, prefix
+
+
+# -- the rows a parsed file adds to the search index -------------------------------------------
+
+FINGERPRINT_EVERY = 64  # ids of rows whose digest is kept (and the first rows of each file)
+
+# An indexed row: (id, its index text, the digest of its text when it is kept, else None)
+Row = tuple[int, str, str | None]
+
+
+def search_texts(parsed, ids: list[tuple[int, list[int]]]) -> dict[str, list[Row]]:
+    """The rows a loaded file adds to each FTS table, given the ids its documents and sections
+    were stored under: the same texts as `huibao.publish.search_index.SOURCES` reads back from
+    Postgres."""
+    out: dict[str, list[Row]] = {"sections_fts": [], "documents_fts": []}
+    first = True
+    for doc, (doc_id, section_ids) in zip(parsed.documents, ids, strict=True):
+        out["documents_fts"].append(_row(doc_id, (doc.title or "") + "\n" + doc.text, first))
+        for s, sid in zip(doc.sections, section_ids, strict=True):
+            text = s.heading + "\n" + doc.text[s.body_start : s.body_end]
+            out["sections_fts"].append(_row(sid, text, first))
+            first = False
+    return out
+
+
+def _row(row_id: int, text: str, keep: bool) -> Row:
+    keep = keep or row_id % FINGERPRINT_EVERY == 0
+    return row_id, index_text(text), digest(text) if keep else None
+
+
+def digest(text: str) -> str:
+    """A short digest of an indexed text (to tell whether the index still holds it)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from .limits import Limits
-from .read import Rejected
+from .rejected import Rejected
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)\s*$"

@@ -14,10 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .limits import Limits
-
-
-class Rejected(Exception):
-    """The file cannot be read as a report. `str(exc)` is the reason shown to users."""
+from .rejected import Rejected
 
 
 @dataclass(slots=True)

@@ -33,6 +33,10 @@ _UNIT = re.compile(
 # Tags of jieba's dictionary that can name a topic: nouns, names, verbal nouns, foreign words.
 _KEEP_TAGS = ("n", "vn", "eng")
 NEW_WORD_MIN = 3  # characters a word unknown to both dictionaries needs to be a term
+# the longest term: no word of the genre (the longest in the dictionaries has 16 characters) is
+# longer; a longer "word" is a pasted image, a URL or a run of letters, and a term is a key of
+# the database (a B-tree entry holds at most 2,704 bytes)
+TERM_MAX = 30
 
 
 @cache
@@ -142,7 +146,7 @@ _TERMS = _Decided()
 
 
 def _is_term(token: str) -> bool:
-    if not _WORDLIKE.match(token) or token in stopwords():
+    if len(token) > TERM_MAX or not _WORDLIKE.match(token) or token in stopwords():
         return False
     if is_mask_token(token) or token.lower().startswith("xx") or _UNIT.match(token):
         return False
@@ -188,6 +192,8 @@ def _merge_compounds(words: list[str], repeated: set[str], out: Counter) -> None
         if n < COMPOUND_SHARE * out[term] or not _noun(neighbour):
             continue
         compound = neighbour + term if side == "<" else term + neighbour
+        if len(compound) > TERM_MAX:
+            continue
         out[compound] += n
         out[term] -= n
         if out[term] <= 0:

@@ -17,8 +17,8 @@ SETTINGS = {
 
 def _metadata_file(path: Path) -> Path:
     """The metadata written by `huibao publish` next to the file, or a fresh one."""
-    from .publish import metadata_path
-    from .site import write_metadata
+    from huibao.publish.publish import metadata_path
+    from huibao.publish.site import write_metadata
 
     meta = metadata_path(path)
     if not meta.exists():
