@@ -56,7 +56,7 @@ def enabled() -> bool:
 
 def hashes(text: str) -> np.ndarray:
     """The distinct fingerprints of a clean text (int64)."""
-    return np.unique(reuse.prepared(text)[1])
+    return np.unique(reuse.prepared(text).hashes)
 
 
 def copy_fingerprints(conn: psycopg.Connection, rows: Iterable[tuple[int, np.ndarray]]) -> None:
@@ -134,7 +134,9 @@ def _key(r: Report) -> tuple[bytes, int]:
     return hashlib.blake2b(r.text.encode("utf-8"), digest_size=8).digest(), r.id
 
 
-def compare_reports(x: Report, y: Report, boilerplate: Iterable[int] = ()) -> list[Passage]:
+def compare_reports(
+    x: Report, y: Report, boilerplate: reuse.Boilerplate | Iterable[int] = ()
+) -> list[Passage]:
     """The passages of a pair, aligned in their fixed order (`ordered`)."""
     a, b = ordered(x, y)
     return reuse.compare(a.text, b.text, boilerplate)
@@ -210,7 +212,8 @@ def detect(conn: psycopg.Connection, report: Report, found: np.ndarray | None = 
             if not len(found):
                 found = hashes(report.text)
                 copy_fingerprints(conn, [(report.id, found)])
-        boilerplate, ids = candidates(conn, found, [report.id])
+        common, ids = candidates(conn, found, [report.id])
+        boilerplate = reuse.Boilerplate(common)
         stored = 0
         for other in reports(conn, ids):
             passages = compare_reports(report, other, boilerplate)
@@ -319,7 +322,8 @@ def similar(
     """The loaded reports sharing most with a text (not stored), but those in `exclude`:
     `huibao reuse --report`."""
     found = hashes(text)
-    boilerplate, ids = candidates(conn, found, exclude)
+    common, ids = candidates(conn, found, exclude)
+    boilerplate = reuse.Boilerplate(common)
     titles = dict(
         conn.execute(
             "select id, coalesce(display_title, title) from documents where id = any(%s)",

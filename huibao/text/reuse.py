@@ -26,6 +26,7 @@ from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -184,7 +185,10 @@ def gram_hashes(skel: str, k: int = K) -> np.ndarray:
 def fingerprints(skel: str, k: int = K, w: int = W) -> tuple[np.ndarray, np.ndarray]:
     """(hashes, positions) of the winnowed fingerprints of a skeleton: int64 hashes of the
     grams each window keeps (its rightmost smallest), and where those grams start."""
-    h = gram_hashes(skel, k)
+    return _winnow(gram_hashes(skel, k), w)
+
+
+def _winnow(h: np.ndarray, w: int = W) -> tuple[np.ndarray, np.ndarray]:
     grams = len(h)
     if not grams:
         return np.empty(0, np.int64), np.empty(0, np.int64)
@@ -206,10 +210,13 @@ def set_phrases() -> np.ndarray:
 
 
 def boilerplate_mask(skel: str, boilerplate: np.ndarray) -> np.ndarray:
-    """Which characters of a skeleton lie in a gram that is boilerplate."""
-    hit = np.isin(gram_hashes(skel).view(np.int64), boilerplate)
-    mask = np.zeros(len(skel) + 1, dtype=np.int32)
-    starts = np.flatnonzero(hit)
+    """Which characters of a skeleton lie in a gram that is boilerplate (a sorted array)."""
+    return _mask(gram_hashes(skel).view(np.int64), len(skel), boilerplate)
+
+
+def _mask(grams: np.ndarray, length: int, boilerplate: np.ndarray) -> np.ndarray:
+    starts = np.flatnonzero(_sorted_isin(grams, boilerplate))
+    mask = np.zeros(length + 1, dtype=np.int32)
     np.add.at(mask, starts, 1)
     np.add.at(mask, starts + K, -1)
     return np.cumsum(mask[:-1]) > 0
@@ -239,35 +246,55 @@ class Passage:
 
 
 def compare(
-    a: str, b: str, boilerplate: Iterable[int] = (), min_chars: int = MIN_CHARS
+    a: str, b: str, boilerplate: Boilerplate | Iterable[int] = (), min_chars: int = MIN_CHARS
 ) -> list[Passage]:
     """The passages clean text `a` shares with clean text `b`, in the order of `a`. Fingerprints
-    in `boilerplate` (set phrases seen in very many reports) start no passage."""
-    sa, ha, pa = prepared(a)
-    sb, hb, pb = prepared(b)
-    return passages(a, sa, ha, pa, b, sb, hb, pb, boilerplate, min_chars)
+    in `boilerplate` (set phrases seen in very many reports) start no passage; a caller that
+    compares one text with many makes `Boilerplate(...)` once."""
+    if not isinstance(boilerplate, Boilerplate):
+        boilerplate = Boilerplate(boilerplate)
+    return passages(a, prepared(a), b, prepared(b), boilerplate.hashes, min_chars)
+
+
+class Boilerplate:
+    """The set phrases and the given fingerprints, as one sorted array."""
+
+    __slots__ = ("hashes",)
+
+    def __init__(self, extra: Iterable[int] = ()) -> None:
+        self.hashes = np.union1d(set_phrases(), np.fromiter(extra, np.int64))
+
+
+class Prepared(NamedTuple):
+    """What comparing a text needs of it, made once."""
+
+    skeleton: Skeleton
+    hashes: np.ndarray  # winnowed fingerprints (int64)
+    positions: np.ndarray  # where each starts in the skeleton
+    few: np.ndarray  # the distinct fingerprints found at most `REPEATS` times
+    grams: np.ndarray  # the hash of every gram (int64), for the boilerplate mask
 
 
 @lru_cache(maxsize=256)
-def prepared(text: str) -> tuple[Skeleton, np.ndarray, np.ndarray]:
+def prepared(text: str) -> Prepared:
     """The skeleton and fingerprints of a text, kept for the texts compared most recently: a
     report is compared with many others, and a report many copy from with many reports."""
     skel = skeleton(text)
-    return (skel, *fingerprints(skel.text))
+    grams = gram_hashes(skel.text)
+    hashes, positions = _winnow(grams)
+    return Prepared(skel, hashes, positions, _few(hashes), grams.view(np.int64))
 
 
 def passages(
-    a: str, sa: Skeleton, ha: np.ndarray, pa: np.ndarray,
-    b: str, sb: Skeleton, hb: np.ndarray, pb: np.ndarray,
-    boilerplate: Iterable[int] = (), min_chars: int = MIN_CHARS,
-) -> list[Passage]:  # fmt: skip
-    """`compare`, from skeletons and fingerprints already made."""
-    boiler = np.union1d(set_phrases(), np.fromiter(boilerplate, np.int64))
-    seeds = _seeds(ha, pa, hb, pb, boiler)
+    a: str, pa: Prepared, b: str, pb: Prepared, boiler: np.ndarray, min_chars: int = MIN_CHARS
+) -> list[Passage]:
+    """`compare`, from what `prepared` made and a `Boilerplate`'s hashes."""
+    seeds = _seeds(pa, pb, boiler)
     if not seeds:
         return []
+    sa, sb = pa.skeleton, pb.skeleton
     regions = [_widen(a, sa, b, sb, r) for r in _chain(seeds)]
-    set_phrase = boilerplate_mask(sa.text, boiler)
+    set_phrase = _mask(pa.grams, len(sa.text), boiler)
     found: list[Passage] = []
     for a0, a1, b0, b1 in _merge(regions):
         passage = _align(a, sa, a0, a1, b, sb, b0, b1, set_phrase, min_chars)
@@ -296,26 +323,34 @@ def _overlap(s0: int, e0: int, s1: int, e1: int) -> bool:
     return min(e0, e1) - max(s0, s1) >= min(e0 - s0, e1 - s1) / 2
 
 
-def _seeds(ha, pa, hb, pb, boilerplate: np.ndarray) -> list[tuple[int, int]]:
+def _seeds(pa: Prepared, pb: Prepared, boilerplate: np.ndarray) -> list[tuple[int, int]]:
     """(position in A, position in B) of every fingerprint the two texts share. A fingerprint
     either text repeats more than `REPEATS` times (a table's rows, a phrase pasted over and over)
     says nothing about where a copy lies and would pair every place with every other: it seeds
     nothing, and widening still carries a passage across it."""
-    common = np.setdiff1d(np.intersect1d(_few(ha), _few(hb)), boilerplate, assume_unique=True)
+    common = np.intersect1d(pa.few, pb.few, assume_unique=True)
+    if len(common):
+        common = common[~_sorted_isin(common, boilerplate)]
     if not len(common):
         return []
+    in_b = _sorted_isin(pb.hashes, common)
     where_b: dict[int, list[int]] = {}
-    for h, p in zip(
-        hb[np.isin(hb, common)].tolist(), pb[np.isin(hb, common)].tolist(), strict=True
-    ):
+    for h, p in zip(pb.hashes[in_b].tolist(), pb.positions[in_b].tolist(), strict=True):
         where_b.setdefault(h, []).append(p)
+    in_a = _sorted_isin(pa.hashes, common)
     seeds = []
-    for h, p in zip(
-        ha[np.isin(ha, common)].tolist(), pa[np.isin(ha, common)].tolist(), strict=True
-    ):
+    for h, p in zip(pa.hashes[in_a].tolist(), pa.positions[in_a].tolist(), strict=True):
         seeds += [(p, q) for q in where_b[h]]
     seeds.sort()
     return seeds
+
+
+def _sorted_isin(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """`np.isin(values, table)` for a sorted `table`, by binary search (no sort of `values`)."""
+    if not len(table):
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return table[at] == values
 
 
 def _few(hashes: np.ndarray) -> np.ndarray:
@@ -350,9 +385,13 @@ def _widen(
     in either text (a copy begins and ends with its sentences: what agrees across a break is a
     set phrase both texts happen to use)."""
     a0, a1, b0, b1 = region
-    back = _agreeing(sa.codes[:a0][::-1], sb.codes[:b0][::-1],
-                     sa.breaks[1 : a0 + 1][::-1], sb.breaks[1 : b0 + 1][::-1])  # fmt: skip
-    ahead = _agreeing(sa.codes[a1:], sb.codes[b1:], sa.breaks[a1:], sb.breaks[b1:])
+    x, y = sa.text, sb.text
+    back = ahead = 0  # mostly the texts differ right outside it: no arrays needed
+    if a0 and b0 and x[a0 - 1] == y[b0 - 1]:
+        back = _agreeing(sa.codes[:a0][::-1], sb.codes[:b0][::-1],
+                         sa.breaks[1 : a0 + 1][::-1], sb.breaks[1 : b0 + 1][::-1])  # fmt: skip
+    if a1 < len(x) and b1 < len(y) and x[a1] == y[b1]:
+        ahead = _agreeing(sa.codes[a1:], sb.codes[b1:], sa.breaks[a1:], sb.breaks[b1:])
     return a0 - back, a1 + ahead, b0 - back, b1 + ahead
 
 
