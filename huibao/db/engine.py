@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 
 from huibao.config import Settings
 
+from . import locks
 from .embedded import READER, EmbeddedPostgres
 
 
@@ -100,7 +101,7 @@ def upgrade(url: str) -> str:
     engine = engine_for(url)
     with engine.begin() as conn:
         # one migrator at a time, even with several workers starting together
-        conn.execute(text("select pg_advisory_xact_lock(2024061801)"))
+        conn.execute(text(f"select pg_advisory_xact_lock({locks.MIGRATIONS})"))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         current = MigrationContext.configure(conn).get_current_revision()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import psycopg
 
-from .load import CLAIM_LOCK_SPACE
+from . import locks
 
 DEFERRABLE = (
     "ix_sections_body_trgm",
@@ -20,7 +20,6 @@ DEFERRABLE = (
     "ix_sections_topics",
     "ix_documents_title_trgm",
 )
-LOCK = 48_153  # advisory lock: one run at a time sets indexes aside or builds them
 BUILD_MEMORY = "256MB"  # maintenance_work_mem of a build: GIN sorts its entries in memory
 
 
@@ -65,10 +64,10 @@ def defer(conn: psycopg.Connection, run: str) -> list[str]:
     """Drop the deferrable indexes that exist, keeping their definitions, and take over those
     that runs which died left set aside; returns the names dropped."""
     with conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(%s)", (LOCK,))
+        conn.execute("select pg_advisory_xact_lock(%s)", (locks.INDEXES,))
         conn.execute(
             f"update deferred_indexes d set run = %(run)s where {_DEAD}",
-            {"run": run, "space": CLAIM_LOCK_SPACE},
+            {"run": run, "space": locks.CLAIMS},
         )
         rows = conn.execute(
             "select indexname, indexdef from pg_indexes "
@@ -91,12 +90,12 @@ def restore(conn: psycopg.Connection, run: str | None = None) -> list[str]:
     built = []
     names = conn.execute(
         f"select d.name from deferred_indexes d where d.run = %(run)s or {_DEAD} order by 1",
-        {"run": run, "space": CLAIM_LOCK_SPACE},
+        {"run": run, "space": locks.CLAIMS},
     ).fetchall()
     conn.commit()
     for (name,) in names:
         with conn.transaction():
-            conn.execute("select pg_advisory_xact_lock(%s)", (LOCK,))
+            conn.execute("select pg_advisory_xact_lock(%s)", (locks.INDEXES,))
             row = conn.execute(
                 "select definition from deferred_indexes where name = %s", (name,)
             ).fetchone()

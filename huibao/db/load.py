@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import psycopg
 
+from huibao.db import locks
 from huibao.db.engine import conninfo
 from huibao.db.errors import is_outage
 from huibao.files import FileStat
@@ -488,8 +489,6 @@ def retrying(attempt: Callable[[], T], waits: Sequence[float] = OUTAGE_WAITS) ->
 
 # -- writer slots: a limit on concurrent writing runs that a crash cannot leak ------------------
 
-WRITER_SLOT_SPACE = 48_152  # first key of the advisory locks that are the slots
-
 
 class WriterSlot:
     """One of `slots` places for runs that write, held as a session advisory lock: Postgres
@@ -505,7 +504,7 @@ class WriterSlot:
             self.conn = retrying(lambda: psycopg.connect(conninfo(self.url), autocommit=True))
             for k in range(self.slots):
                 got = self.conn.execute(
-                    "select pg_try_advisory_lock(%s, %s)", (WRITER_SLOT_SPACE, k)
+                    "select pg_try_advisory_lock(%s, %s)", (locks.WRITER_SLOTS, k)
                 ).fetchone()
                 if got and got[0]:
                     return self
@@ -518,8 +517,6 @@ class WriterSlot:
 
 
 # -- claims: runs that share an inbox take disjoint files -----------------------------------------
-
-CLAIM_LOCK_SPACE = 48_151  # first key of the advisory locks that show a run is alive
 
 
 class Claimer:
@@ -537,7 +534,7 @@ class Claimer:
             self.conn.close()
             self.conn = None
         conn = psycopg.connect(conninfo(self.url), autocommit=True)
-        conn.execute("select pg_advisory_lock(%s, hashtext(%s))", (CLAIM_LOCK_SPACE, self.run))
+        conn.execute("select pg_advisory_lock(%s, hashtext(%s))", (locks.CLAIMS, self.run))
         self.conn = conn
 
     def close(self) -> None:
@@ -593,7 +590,7 @@ class Claimer:
             {
                 "run": self.run,
                 "started": self.started,
-                "space": CLAIM_LOCK_SPACE,
+                "space": locks.CLAIMS,
                 "paths": [st.path for st in stats],
                 "sizes": [st.size for st in stats],
                 "mtimes": [st.mtime_ns for st in stats],
@@ -636,7 +633,7 @@ def mark_interrupted(conn: psycopg.Connection) -> int:
                 where l.locktype = 'advisory' and l.granted and l.objsubid = 2
                   and l.classid = %s and l.objid = hashtext(r.flow_run_id)::oid)
             """,
-            (now(), CLAIM_LOCK_SPACE),
+            (now(), locks.CLAIMS),
         ).rowcount
 
 
