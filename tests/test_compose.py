@@ -28,7 +28,9 @@ def test_the_stack_has_postgres_prefect_a_worker_and_datasette():
 
 def test_images_are_official_or_built_from_the_lock_file():
     assert re.fullmatch(r"postgres:\d+", SERVICES["postgres"]["image"])
-    assert SERVICES["prefect-server"]["image"].startswith("prefecthq/prefect:3.8.8")
+    # the server runs the Prefect the lock file pins for the worker
+    pinned = re.search(r"^prefect==(\S+)$", (ROOT / "requirements.lock").read_text(), re.M)[1]
+    assert SERVICES["prefect-server"]["image"].startswith(f"prefecthq/prefect:{pinned}-")
     assert SERVICES["worker"]["build"] == "."
     assert SERVICES["datasette"]["image"] == SERVICES["worker"]["image"]
     dockerfile = (ROOT / "Dockerfile").read_text()
