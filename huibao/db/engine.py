@@ -40,11 +40,13 @@ def check_reachable(url: str, timeout: int = 5) -> None:
     retries outages for minutes; a user at a terminal should not wait for that)."""
     import psycopg
 
+    from .errors import describe
+
     try:
         psycopg.connect(conninfo(url), connect_timeout=timeout).close()
     except psycopg.OperationalError as exc:
         where = make_url(url).render_as_string(hide_password=True)
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = describe(exc)
         raise DatabaseUnavailable(
             f"cannot connect to the database {where} ({reason}); nothing was loaded"
         ) from exc

@@ -134,6 +134,7 @@ def skeleton(text: str) -> Skeleton:
     if not text:
         return Skeleton("", array("i"), array("i"))
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
+    newlines = np.cumsum(codes == ord("\n"))  # before symbols overwrite any of them
     upper = (codes >= ord("A")) & (codes <= ord("Z"))
     codes[upper] += 32  # Latin letters folded to lower case
     keep = np.zeros(len(codes), dtype=bool)
@@ -150,7 +151,6 @@ def skeleton(text: str) -> Skeleton:
     at = np.flatnonzero(keep)
     kept, after = codes[at], ends[at]
     # a break before character i: a newline between the end of i - 1 and the start of i
-    newlines = np.cumsum(np.frombuffer(text.encode("utf-32-le"), np.uint32) == ord("\n"))
     breaks = np.zeros(len(at), bool)
     breaks[1:] = newlines[at[1:] - 1] > newlines[after[:-1] - 1]
     return Skeleton(kept.tobytes().decode("utf-32-le"), _ints(at), _ints(after), kept, breaks)
@@ -171,11 +171,8 @@ def gram_hashes(skel: str, k: int = K) -> np.ndarray:
     if n < k:
         return np.empty(0, np.uint64)
     codes = np.frombuffer(skel.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    grams = n - k + 1
-    h = np.zeros(grams, dtype=np.uint64)
+    h = _windows(codes, k)
     with np.errstate(over="ignore"):
-        for j in range(k):  # a polynomial hash of each gram, modulo 2**64
-            h = h * _MULTIPLIER + codes[j : j + grams]
         h ^= h >> np.uint64(29)  # mixed, so that windows do not favour small code points
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(32)
