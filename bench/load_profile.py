@@ -77,7 +77,7 @@ def main() -> int:
 
     from bench.run import corpus
     from huibao.config import Settings
-    from huibao.db import indexes, keywords, load
+    from huibao.db import engine, indexes, keywords, taxonomies
     from huibao.db.engine import database_url, embedded, upgrade
     from huibao.db.store import store
     from huibao.files import discover
@@ -96,15 +96,15 @@ def main() -> int:
     try:
         url = database_url()
         upgrade(url)
-        with load.connect(url) as conn:
-            load.sync_taxonomies(conn)
+        with engine.connect(url) as conn:
+            taxonomies.sync(conn)
         version = pipeline_version()
 
         settings = Settings.from_env()
         stored: list = []
 
         def load_all() -> None:
-            with load.connect(url) as conn:
+            with engine.connect(url) as conn:
                 indexes.defer(conn, "load-profile")
                 for i in range(0, len(outcomes), CHUNK):
                     stored.extend(store(conn, outcomes[i : i + CHUNK], version, search=True))
@@ -123,11 +123,11 @@ def main() -> int:
                 ix.close()
 
         def build() -> None:
-            with load.connect(url) as conn:
+            with engine.connect(url) as conn:
                 indexes.restore(conn, "load-profile")
 
         def refresh() -> None:
-            with load.connect(url) as conn:
+            with engine.connect(url) as conn:
                 keywords.refresh(conn)
 
         def mirror() -> None:

@@ -66,9 +66,9 @@ def ingest(paths: list[Path], reuse: bool) -> float:
 
 def detection(url: str, share: float) -> dict:
     """Compare `share` of the loaded reports again, in this one process."""
-    from huibao.db import load, reuse
+    from huibao.db import engine, reuse
 
-    with load.connect(url) as conn:
+    with engine.connect(url) as conn:
         ids = [r[0] for r in conn.execute("select id from documents order by id")]
         chosen = random.Random(1).sample(ids, max(1, round(len(ids) * share)))
         conn.execute("delete from reuse_checks where document_id = any(%s)", (chosen,))
@@ -90,9 +90,9 @@ def detection(url: str, share: float) -> dict:
 
 
 def storage(url: str) -> dict:
-    from huibao.db import load
+    from huibao.db import engine
 
-    with load.connect(url) as conn:
+    with engine.connect(url) as conn:
         row = conn.execute(
             """
             select (select count(*) from documents), (select sum(char_count) from documents),

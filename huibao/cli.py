@@ -138,7 +138,7 @@ def _substitutions(subs: list[dict], most: int = 8) -> str:
 def _reuse_in_database(file: str, parsed, as_json: bool) -> int:
     import psycopg
 
-    from huibao.db import load
+    from huibao.db import engine
     from huibao.db import reuse as reuse_db
     from huibao.db.engine import DatabaseUnavailable, check_reachable, database_url
 
@@ -146,7 +146,7 @@ def _reuse_in_database(file: str, parsed, as_json: bool) -> int:
     try:
         url = database_url(_settings())
         check_reachable(url)
-        with load.connect(url) as conn:
+        with engine.connect(url) as conn:
             own = [
                 r[0]
                 for r in conn.execute(
@@ -251,14 +251,13 @@ def _print_ingest(result: dict) -> None:
 
 
 def _publish(output: str | None, rebuild: bool = False) -> int:
-    from huibao.db.engine import check_reachable, database_url, reader_url, upgrade
-    from huibao.publish.publish import publish
+    from huibao.db.engine import check_reachable, database_url
+    from huibao.publish.publish import publish_site
 
     settings = _settings()
     check_reachable(database_url(settings))
-    upgrade(database_url(settings))
-    target = Path(output).absolute() if output else settings.publish_path
-    result = publish(reader_url(settings), target, settings, rebuild=rebuild)
+    result = publish_site(settings, Path(output) if output else None, rebuild=rebuild)
+    target = result.path
     rows = ", ".join(f"{k} {v}" for k, v in result.rows.items() if k in ("documents", "sections"))
     print(
         f"publish: {target} ({result.bytes / 1e6:.1f} MB; {rows}; "

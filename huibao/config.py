@@ -32,6 +32,7 @@ class Settings:
     limits: Limits
     db_writes: int = 4  # runs writing to the database at once (HUIBAO_DB_WRITES)
     reuse: bool = True  # find the passages reports share while ingesting (HUIBAO_REUSE)
+    prepare_site: bool = True  # keep the search index and site mirror ready (HUIBAO_PREPARE_SITE)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -47,6 +48,7 @@ class Settings:
             limits=Limits.from_env(env),
             db_writes=int(env.get("HUIBAO_DB_WRITES") or 4),
             reuse=env.get("HUIBAO_REUSE", "1") != "0",
+            prepare_site=env.get("HUIBAO_PREPARE_SITE", "1") != "0",
         )
 
 

@@ -85,6 +85,15 @@ def _stat(path: Path) -> FileStat | Unreadable:
     return FileStat(shown, st.st_size, st.st_mtime_ns, None if shown == str(path) else str(path))
 
 
+def discover_split(paths: Iterable[str | os.PathLike]) -> tuple[list[FileStat], list[Unreadable]]:
+    """`discover`, as (the files found, the paths that cannot be read)."""
+    stats: list[FileStat] = []
+    unreadable: list[Unreadable] = []
+    for item in discover(paths):
+        (stats if isinstance(item, FileStat) else unreadable).append(item)
+    return stats, unreadable
+
+
 def folders_and_files(paths: Iterable[str | os.PathLike]) -> tuple[list[str], list[str]]:
     folders, files = [], []
     for p in paths:

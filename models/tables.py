@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Field, SQLModel
 
+from .statuses import PATH_STATUSES, RUN_STATUSES, SOURCE_STATUSES
+
 
 def in_schema(obj, name, type_, reflected, compare_to) -> bool:
     """What Alembic compares: trigram indexes exist only where pg_trgm could be created (see
@@ -80,9 +82,7 @@ class Source(SQLModel, table=True):
         description="detected text encoding (utf-8, gb18030, utf-16-le, …); empty for .docx/.pdf",
     )
     format: str | None = Field(default=None, sa_column=_text(), description="txt | md | docx | pdf")
-    status: str = Field(
-        sa_column=_text(nullable=False), description="loaded | partial | rejected | gone"
-    )
+    status: str = Field(sa_column=_text(nullable=False), description=" | ".join(SOURCE_STATUSES))
     error: str | None = Field(
         default=None,
         sa_column=_text(),
@@ -145,7 +145,8 @@ class SourcePath(SQLModel, table=True):
         description="modification time when last seen, in nanoseconds",
     )
     status: str = Field(
-        sa_column=_text(nullable=False), description="present | gone (the file disappeared)"
+        sa_column=_text(nullable=False),
+        description=" | ".join(PATH_STATUSES) + " (gone: the file disappeared)",
     )
     first_seen: datetime = Field(
         sa_column=_when(nullable=False), description="when the path was first seen"
@@ -401,7 +402,7 @@ class IngestRun(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=_when(), description="end time")
     status: str = Field(
         sa_column=_text(nullable=False),
-        description="running | completed | failed | interrupted (killed; marked by the next run)",
+        description=" | ".join(RUN_STATUSES) + " (interrupted: killed; marked by the next run)",
     )
     files_seen: int = Field(default=0, description="files found")
     files_new: int = Field(default=0, description="files loaded for the first time")

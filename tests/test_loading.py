@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from conftest import SAMPLES, empty_database, query
-from huibao.db import indexes, keywords, load
+from huibao.db import claims, engine, indexes, keywords, taxonomies
 from huibao.db.store import store
 from huibao.files import FileStat
 from huibao.parallel import Outcome, process_file
@@ -40,18 +40,18 @@ def reports(tmp_path) -> Path:
 class TestChunks:
     def test_a_chunk_stores_what_its_files_stored_one_by_one_would(self, clean_db, reports):
         version = pipeline_version()
-        with load.connect(clean_db) as conn:
+        with engine.connect(clean_db) as conn:
             for o in outcomes_of(reports):
                 store(conn, [o], version)
         one_by_one = content_checksum(clean_db)
         empty_database(clean_db)
-        with load.connect(clean_db) as conn:
+        with engine.connect(clean_db) as conn:
             stored = store(conn, outcomes_of(reports), version)
         assert content_checksum(clean_db) == one_by_one
         assert sum(s.documents for s in stored) == one_by_one["documents"][0]
 
     def test_two_files_with_the_same_content_in_one_chunk_are_one_source(self, clean_db, reports):
-        with load.connect(clean_db) as conn:
+        with engine.connect(clean_db) as conn:
             store(conn, outcomes_of(reports), pipeline_version())
         paths = query(
             clean_db,
@@ -68,7 +68,7 @@ class TestChunks:
         outcomes = outcomes_of(reports)
         bad = next(o for o in outcomes if o.parsed and o.parsed.documents)
         bad.parsed.documents[0].title = "标题\x00"  # Postgres text cannot hold NUL
-        with load.connect(clean_db) as conn:
+        with engine.connect(clean_db) as conn:
             stored = store(conn, outcomes, pipeline_version())
         assert bad.rejected.startswith("database refused the content")
         status = dict(
@@ -89,7 +89,7 @@ class TestChunks:
 @pytest.fixture
 def writer_url(clean_db) -> str:
     """A role that may write rows but owns no table, as on a server run by someone else."""
-    with psycopg.connect(load.conninfo(clean_db), autocommit=True) as conn:
+    with psycopg.connect(engine.conninfo(clean_db), autocommit=True) as conn:
         if not conn.execute("select 1 from pg_roles where rolname = 'huibao_writer'").fetchone():
             conn.execute("create role huibao_writer login")
         conn.execute(
@@ -106,13 +106,13 @@ def test_a_loader_that_owns_no_table_keeps_every_check_and_index_and_loads_the_s
     clean_db, writer_url, reports
 ):
     version = pipeline_version()
-    with load.connect(clean_db) as conn:
-        load.sync_taxonomies(conn)  # as every run does before it loads
+    with engine.connect(clean_db) as conn:
+        taxonomies.sync(conn)  # as every run does before it loads
         store(conn, outcomes_of(reports), version)
         keywords.refresh(conn)
     expected = content_checksum(clean_db)
     empty_database(clean_db)
-    with load.connect(writer_url) as conn:
+    with engine.connect(writer_url) as conn:
         assert not indexes.worth_deferring(conn, 10**12)  # it may not drop them
         store(conn, outcomes_of(reports), version)
         keywords.refresh(conn, force_full=True)
@@ -135,13 +135,13 @@ class TestDeferredIndexes:
         assert set(indexes.DEFERRABLE) <= index_names(clean_db)
         assert query(clean_db, "select count(*) from deferred_indexes")[0][0] == 0
         # and serve again (the table is small: the planner is told to prefer an index)
-        with psycopg.connect(load.conninfo(clean_db)) as conn:
+        with psycopg.connect(engine.conninfo(clean_db)) as conn:
             conn.execute("set enable_seqscan = off")
             plan = conn.execute("explain select id from sections where body like '%招商引资%'")
             assert "ix_sections_body_trgm" in " ".join(r[0] for r in plan)
 
     def test_a_load_smaller_than_the_database_keeps_them(self, clean_db, reports):
-        with load.connect(clean_db) as conn:
+        with engine.connect(clean_db) as conn:
             store(conn, outcomes_of(reports), pipeline_version())
             loaded = query(clean_db, "select sum(bytes) from sources")[0][0]
             assert indexes.worth_deferring(conn, loaded)
@@ -153,7 +153,7 @@ class TestDeferredIndexes:
     ):
         from huibao.flows.ingest import ingest
 
-        with load.connect(clean_db) as conn:
+        with engine.connect(clean_db) as conn:
             set_aside = indexes.defer(conn, "a-run-that-died")
         assert set(set_aside) == set(indexes.DEFERRABLE)
         assert not set(indexes.DEFERRABLE) & index_names(clean_db)
@@ -162,9 +162,9 @@ class TestDeferredIndexes:
         assert query(clean_db, "select count(*) from deferred_indexes")[0][0] == 0
 
     def test_indexes_of_a_run_still_loading_are_left_to_it(self, clean_db):
-        claimer = load.Claimer(clean_db, "a-run-still-loading", load.now())
+        claimer = claims.Claimer(clean_db, "a-run-still-loading", engine.now())
         try:
-            with load.connect(clean_db) as conn:
+            with engine.connect(clean_db) as conn:
                 indexes.defer(conn, "a-run-still-loading")
                 assert indexes.restore(conn) == []  # another run: not its to build
                 assert sorted(indexes.restore(conn, "a-run-still-loading")) == sorted(
@@ -201,7 +201,7 @@ def test_the_search_index_fed_while_loading_equals_one_built_from_postgres(
     assert run["documents_loaded"] > 0
     fed = Path(os.environ["HUIBAO_HOME"]) / "search-index.db"
     scratch = SearchIndex(tmp_path / "scratch.db")
-    with psycopg.connect(load.conninfo(reader_url())) as pg:
+    with psycopg.connect(engine.conninfo(reader_url())) as pg:
         update = scratch.update(pg)
     scratch.close()
     assert update.added["sections_fts"] == query(clean_db, "select count(*) from sections")[0][0]

@@ -220,7 +220,8 @@ def test_array_literals_written_by_copy_read_back_as_the_same_lists(pg_url):
     import psycopg
 
     from huibao.db.engine import conninfo
-    from huibao.db.load import _array, _copy
+    from huibao.db.rows import array_literal as _array
+    from huibao.db.rows import copy_rows as _copy
 
     texts = ["招商", 'a"b', "c\\d", "e,f", "{g}", " h ", "NULL", ""]
     with psycopg.connect(conninfo(pg_url)) as conn:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, SAMPLES, SHARED, empty_database, query
-from huibao.db import load, reuse
+from huibao.db import engine, load, reuse, taxonomies
 from huibao.files import FileStat
 from huibao.text import parse_path, parse_text
 from huibao.text.reuse import compare
@@ -150,7 +150,7 @@ class TestChanges:
         expected = passages(clean_db)
         # as a run killed between loading and comparing leaves them: no passages, no checks,
         # no fingerprints for one of them
-        with load.connect(clean_db) as conn:
+        with engine.connect(clean_db) as conn:
             conn.execute("delete from reuse_passages")
             conn.execute("delete from reuse_checks")
             conn.execute(
@@ -161,7 +161,7 @@ class TestChanges:
         run = ingest(inbox)  # nothing changed on disk
         assert run["files_new"] == 0 and "reuse" in run["phases"]
         assert passages(clean_db) == expected
-        with load.connect(clean_db) as conn:
+        with engine.connect(clean_db) as conn:
             assert not reuse.stale(conn)
 
 
@@ -169,8 +169,8 @@ class TestBoilerplate:
     def test_a_passage_held_by_very_many_reports_finds_no_candidates(self, clean_db):
         common = "全面推行河湖长制，开展河道清四乱专项整治行动，清理河道垃圾三千余吨，拆除违法建筑四十余处"
         own = "新建改建农村公路一百二十公里，完成危桥改造十二座，建制村通双车道比例达到百分之八十五"
-        with load.connect(clean_db) as conn:
-            load.sync_taxonomies(conn)
+        with engine.connect(clean_db) as conn:
+            taxonomies.sync(conn)
             ids = []
             for i in range(6):
                 text = f"第{i}号报告\n一、工作情况\n{common}。\n" + (

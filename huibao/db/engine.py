@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -71,6 +72,17 @@ def libpq_url(url: str) -> str:
 conninfo = libpq_url  # what psycopg.connect takes, from a SQLAlchemy URL
 
 
+def connect(url: str):
+    """A psycopg connection (not autocommit) to a SQLAlchemy URL."""
+    import psycopg
+
+    return psycopg.connect(conninfo(url), autocommit=False)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
 def normalise_url(url: str) -> str:
     """Accept postgres:// and postgresql:// URLs and use the psycopg 3 driver."""
     if url.startswith("postgres://"):
@@ -89,6 +101,17 @@ def migrations_dir() -> Path:
     import huibao.migrations
 
     return Path(huibao.migrations.__file__).parent
+
+
+def migrate(url: str) -> str:
+    """Bring the schema up to date and write the taxonomies of the rule files to their
+    tables, as every run does before it loads; returns the revision now current."""
+    from .taxonomies import sync as sync_taxonomies
+
+    revision = upgrade(url)
+    with connect(url) as conn:
+        sync_taxonomies(conn)
+    return revision
 
 
 def upgrade(url: str) -> str:

@@ -4,6 +4,10 @@ server refused what one file brought (record the file as rejected, go on), or so
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 import psycopg
 from psycopg import errors
 
@@ -45,3 +49,20 @@ def describe(exc: psycopg.Error) -> str:
     """One line for a user: the server's message and its SQLSTATE."""
     text = " ".join(str(exc).split()) or type(exc).__name__
     return f"{text} (SQLSTATE {exc.sqlstate})" if exc.sqlstate else text
+
+
+T = TypeVar("T")
+OUTAGE_WAITS = (1, 2, 5, 10, 20, 30, 60)  # seconds between tries while the database is away
+
+
+def retrying(attempt: Callable[[], T], waits: Sequence[float] = OUTAGE_WAITS) -> T:
+    """`attempt()`, tried again after each wait while the database cannot be reached (about
+    two minutes in all); other errors are raised at once."""
+    for wait in (*waits, None):
+        try:
+            return attempt()
+        except psycopg.OperationalError as exc:
+            if wait is None or not is_outage(exc):
+                raise
+            time.sleep(wait)
+    raise AssertionError("unreachable")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import psycopg
 
 from .indexes import may_drop_indexes
-from .load import skip_reference_checks
+from .reference_checks import skip_reference_checks
 
 TABLES = ("keywords", "term_idf", "keyword_state")  # what a refresh writes
 SECTION_TOP = 5

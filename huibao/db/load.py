@@ -6,33 +6,21 @@ again replaces its rows, and a second path with the same content only adds a pat
 
 from __future__ import annotations
 
-import time
-import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import TypeVar
+from datetime import datetime
 
 import psycopg
 
-from huibao.db import locks
-from huibao.db.engine import conninfo
-from huibao.db.errors import is_outage
 from huibao.files import FileStat
-from huibao.models import (
-    CleaningEdit,
-    Document,
-    GlossaryEntry,
-    Indicator,
-    Section,
-    SectionTopic,
-    Slogan,
-)
+from huibao.models.statuses import PathStatus, SourceStatus
 from huibao.text import ParsedSource
 
 from . import reuse
-
-T = TypeVar("T")
+from .engine import now
+from .paths import PATH_KEYS
+from .reference_checks import skip_reference_checks
+from .rows import Rows, new_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,8 +28,8 @@ class KnownPath:
     size: int
     mtime_ns: int
     source_id: int | None
-    status: str  # of the path: present | gone
-    source_status: str | None
+    status: PathStatus
+    source_status: SourceStatus | None
     pipeline_version: str | None
     error: str | None = None  # why the source was rejected, if it was
 
@@ -57,22 +45,6 @@ class LoadResult:
     fingerprints: list = field(default_factory=list)  # of each document, for text reuse
 
 
-# the keys of an array of paths (see models.SourcePath.path_key)
-_KEYS = "array(select md5(p) from unnest(%s::text[]) p)"
-
-
-def connect(url: str) -> psycopg.Connection:
-    return psycopg.connect(conninfo(url), autocommit=False)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _columns(model, skip: Sequence[str] = ()) -> list[str]:
-    return [c.name for c in model.__table__.columns if c.name not in skip]
-
-
 def known_paths(
     conn: psycopg.Connection, folders: Sequence[str] = (), files: Sequence[str] = ()
 ) -> dict[str, KnownPath]:
@@ -81,7 +53,7 @@ def known_paths(
         select p.path, p.size, p.mtime_ns, p.source_id, p.status, s.status, s.pipeline_version,
                s.error
         from source_paths p left join sources s on s.id = p.source_id
-        where p.path_key = any({_KEYS})
+        where p.path_key = any({PATH_KEYS})
     """
     params: list = [list(files)]
     for folder in folders:
@@ -192,10 +164,14 @@ def record_rejection(
 
 
 def load_source(
-    conn: psycopg.Connection, stat: FileStat, parsed: ParsedSource, version: str
+    conn: psycopg.Connection,
+    stat: FileStat,
+    parsed: ParsedSource,
+    version: str,
+    reuse_prints: bool = True,
 ) -> LoadResult:
     """Replace everything stored for this content with `parsed`, in one transaction."""
-    return load_sources(conn, [(stat, parsed)], version)[0]
+    return load_sources(conn, [(stat, parsed)], version, reuse_prints)[0]
 
 
 _UPSERT_SOURCES = """
@@ -236,11 +212,15 @@ _UPSERT_PATHS = """
 
 
 def load_sources(
-    conn: psycopg.Connection, items: Sequence[tuple[FileStat, ParsedSource]], version: str
+    conn: psycopg.Connection,
+    items: Sequence[tuple[FileStat, ParsedSource]],
+    version: str,
+    reuse_prints: bool = True,
 ) -> list[LoadResult]:
     """Replace everything stored for the content of each item, all in one transaction and a
     statement per step for all of them (a round trip to Postgres costs as much CPU as parsing
-    a few hundred characters). The items' contents must differ."""
+    a few hundred characters). The items' contents must differ. `reuse_prints`: store the
+    reports' text-reuse fingerprints too."""
     when = now()
     with conn.transaction():
         rows = conn.execute(
@@ -278,13 +258,19 @@ def load_sources(
         ).fetchall()
         _drop_orphans(conn, [r[0] for r in previous])
         skip_reference_checks(conn)  # after the deletes: they must still cascade
-        parsed = [(sid, p) for sid, (_, p) in zip(source_ids, items, strict=True)]
-        loaded = _copy_documents(conn, parsed, version)
-        _copy_edits(conn, parsed)
+        n_docs = sum(len(p.documents) for _, p in items)
+        n_sections = sum(len(d.sections) for _, p in items for d in p.documents)
+        doc_ids, section_ids = (iter(ids) for ids in new_ids(conn, n_docs, n_sections))
+        fingerprint = reuse.hashes if reuse_prints else None
+        batch = Rows()
+        for sid, (_, p) in zip(source_ids, items, strict=True):
+            batch.add_source(sid, p, version, doc_ids, section_ids, fingerprint)
+        batch.copy(conn)
+        reuse.copy_fingerprints(conn, batch.fingerprints)
     return [
         LoadResult(sid, docs, sections, chars, by_hash[p.source.sha256][1], ids, found)
         for sid, (_, p), (docs, sections, chars, ids, found) in zip(
-            source_ids, items, loaded, strict=True
+            source_ids, items, batch.sources, strict=True
         )
     ]
 
@@ -299,153 +285,6 @@ def _drop_orphans(conn, source_ids: list[int]) -> None:
         )
 
 
-_TRUSTED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def skip_reference_checks(conn: psycopg.Connection) -> None:
-    """Skip the foreign-key checks of the rows this transaction writes next, as pg_restore
-    --disable-triggers does, for a caller that knows every row they reference stays (a loader:
-    rows it has just written in the same transaction, or taxonomy keys synced before any
-    load); the checks, a query per row and reference, only cost time (a third of Postgres's
-    share of loading). Cascading deletes are triggers too: none may follow in the same
-    transaction. Needs a superuser or the SET privilege on session_replication_role; without
-    it the checks run as usual."""
-    allowed = _TRUSTED.get(conn)
-    if allowed is None:
-        granted = (
-            "has_parameter_privilege('session_replication_role', 'SET')"
-            if conn.info.server_version >= 150000  # grantable settings came in Postgres 15
-            else "false"
-        )
-        allowed = conn.execute(
-            f"select rolsuper or {granted} from pg_roles where rolname = current_user"
-        ).fetchone()[0]
-        _TRUSTED[conn] = allowed
-    if allowed:
-        conn.execute("set local session_replication_role = replica")
-
-
-def _ids(conn, counts: Sequence[int]) -> list[list[int]]:
-    """New ids from the sequences of documents and sections: counts[0] and counts[1] of them."""
-    row = conn.execute(
-        "select array(select nextval(pg_get_serial_sequence('documents', 'id')) "
-        "from generate_series(1, %s)), array(select nextval(pg_get_serial_sequence('sections', "
-        "'id')) from generate_series(1, %s))",
-        counts,
-    ).fetchone()
-    return [row[0], row[1]]
-
-
-def _no_nul(text: str) -> str:
-    return text.replace("\x00", "\u2400") if "\x00" in text else text
-
-
-def _array(items: Sequence[str]) -> str:
-    """A Postgres array literal, every element quoted: COPY takes it for a `text[]` or
-    `integer[]` column at a fraction of the cost of adapting a Python list element by element
-    (which was a third of the loader's own time)."""
-    if not items:
-        return "{}"
-    body = '","'.join(items)
-    if "\\" in body or '"' in body:
-        body = '","'.join(i.replace("\\", "\\\\").replace('"', '\\"') for i in items)
-    return '{"' + body + '"}'
-
-
-def _copy(conn, table: str, columns: list[str], rows: Sequence[Sequence]) -> None:
-    if not rows:
-        return  # a COPY is a round trip to Postgres
-    cols = ", ".join(f'"{c}"' for c in columns)
-    with conn.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def _copy_documents(
-    conn, sources: Sequence[tuple[int, ParsedSource]], version: str
-) -> list[tuple[int, int, int, list[tuple[int, list[int]]], list]]:
-    """Copy the reports of each (source id, parsed) with their sections, tags and text-reuse
-    fingerprints; returns, for each source, its counts of reports, sections and characters,
-    the ids given and the fingerprints."""
-    n_docs = sum(len(p.documents) for _, p in sources)
-    n_sections = sum(len(d.sections) for _, p in sources for d in p.documents)
-    doc_ids, section_ids = (iter(ids) for ids in _ids(conn, (n_docs, n_sections)))
-    rows: dict[str, list] = {k: [] for k in ("doc", "sec", "topic", "slogan", "ind", "gloss")}
-    out = []
-    fingerprints = []
-    with_reuse = reuse.enabled()
-    for source_id, parsed in sources:
-        chars = 0
-        given = []
-        found = []
-        for ordinal, doc in enumerate(parsed.documents):
-            doc_id = next(doc_ids)
-            if with_reuse:
-                found.append(reuse.hashes(doc.text))
-                fingerprints.append((doc_id, found[-1]))
-            chars += len(doc.text)
-            rows["doc"].append(
-                (
-                    doc_id, source_id, ordinal, doc.title, doc.year, doc.period, doc.admin_level,
-                    doc.org, doc.kind, doc.place, doc.display_title, doc.text, len(doc.text), doc.start, doc.end,
-                    len(doc.sections), doc.masked_count, doc.figure_count, doc.masked_ratio,
-                    version,
-                )
-            )  # fmt: skip
-            rows["gloss"] += [(doc_id, term, definition) for term, definition in doc.glossary]
-            ids = [next(section_ids) for _ in doc.sections]
-            given.append((doc_id, ids))
-            _section_rows(rows, doc, doc_id, ids)
-        out.append((len(parsed.documents), sum(len(ids) for _, ids in given), chars, given, found))
-    _copy(conn, "documents", _columns(Document), rows["doc"])
-    _copy(conn, "sections", _columns(Section), rows["sec"])
-    _copy(conn, "section_topics", _columns(SectionTopic), rows["topic"])
-    _copy(conn, "slogans", _columns(Slogan, skip=("id",)), rows["slogan"])
-    _copy(conn, "indicators", _columns(Indicator, skip=("id",)), rows["ind"])
-    _copy(conn, "glossary", _columns(GlossaryEntry, skip=("id",)), rows["gloss"])
-    reuse.copy_fingerprints(conn, fingerprints)
-    return out
-
-
-def _section_rows(rows: dict[str, list], doc, doc_id: int, ids: list[int]) -> None:
-    text = doc.text
-    for k, (s, sid) in enumerate(zip(doc.sections, ids, strict=True)):
-        terms = sorted(s.terms.items())
-        rows["sec"].append(
-            (
-                sid, doc_id, k, ids[s.parent] if s.parent is not None else None, s.path,
-                s.level, s.kind, s.marker, s.heading, text[s.body_start : s.body_end],
-                s.start, s.end, s.body_start, s.body_end, s.role, s.role_split,
-                _array(s.topics), _array([t for t, _ in terms]),
-                _array([str(n) for _, n in terms]),
-            )
-        )  # fmt: skip
-        evidence = s.topic_evidence
-        rows["topic"] += [
-            (sid, topic, doc_id, rank, _array(evidence.get(topic, [])))
-            for rank, topic in enumerate(s.topics, 1)
-        ]
-        rows["slogan"] += [(doc_id, sid, slogan, n) for slogan, n in s.slogans.items()]
-        rows["ind"] += [
-            (
-                doc_id, sid, m.key, m.name, m.value, m.unit, m.value_masked, m.growth,
-                m.growth_unit, m.growth_masked, m.direction, m.masked, m.target, m.start, m.end,
-                text[m.start : m.end],
-            )
-            for m in s.indicators
-        ]  # fmt: skip
-
-
-def _copy_edits(conn, sources: Sequence[tuple[int, ParsedSource]]) -> None:
-    # Postgres text cannot hold NUL: a removed NUL is stored as its visible symbol ␀ (U+2400).
-    rows = [
-        (source_id, k, e.rule, e.raw_start, e.raw_end, e.clean_start, _no_nul(e.before), e.after)
-        for source_id, parsed in sources
-        for k, e in enumerate(parsed.cleaned.edits)
-    ]
-    _copy(conn, "cleaning_edits", _columns(CleaningEdit, skip=("id",)), rows)
-
-
 def mark_gone(conn: psycopg.Connection, paths: Iterable[str]) -> int:
     """Paths that disappeared are marked gone (not deleted); so is a source with no path left."""
     paths = list(paths)
@@ -454,221 +293,16 @@ def mark_gone(conn: psycopg.Connection, paths: Iterable[str]) -> int:
     when = now()
     with conn.transaction():
         conn.execute(
-            f"update source_paths set status = 'gone', last_seen = %s where path_key = any({_KEYS})",
+            f"update source_paths set status = 'gone', last_seen = %s where path_key = any({PATH_KEYS})",
             (when, paths),
         )
         conn.execute(
             f"""
             update sources s set status = 'gone' where s.status <> 'gone' and exists (
-                select 1 from source_paths p where p.source_id = s.id and p.path_key = any({_KEYS}))
+                select 1 from source_paths p where p.source_id = s.id and p.path_key = any({PATH_KEYS}))
               and not exists (
                 select 1 from source_paths p where p.source_id = s.id and p.status = 'present')
             """,
             (paths,),
         )
     return len(paths)
-
-
-# -- outages -----------------------------------------------------------------------------------
-
-OUTAGE_WAITS = (1, 2, 5, 10, 20, 30, 60)  # seconds between tries while the database is away
-
-
-def retrying(attempt: Callable[[], T], waits: Sequence[float] = OUTAGE_WAITS) -> T:
-    """`attempt()`, tried again after each wait while the database cannot be reached (about
-    two minutes in all); other errors are raised at once."""
-    for wait in (*waits, None):
-        try:
-            return attempt()
-        except psycopg.OperationalError as exc:
-            if wait is None or not is_outage(exc):
-                raise
-            time.sleep(wait)
-    raise AssertionError("unreachable")
-
-
-# -- writer slots: a limit on concurrent writing runs that a crash cannot leak ------------------
-
-
-class WriterSlot:
-    """One of `slots` places for runs that write, held as a session advisory lock: Postgres
-    frees it the moment the holder's connection ends, even when the process was killed (a
-    lease-based limit would stay taken until the lease expired)."""
-
-    def __init__(self, url: str, slots: int, poll: float = 1.0) -> None:
-        self.url, self.slots, self.poll = url, max(1, slots), poll
-        self.conn: psycopg.Connection | None = None
-
-    def __enter__(self) -> WriterSlot:
-        while True:
-            self.conn = retrying(lambda: psycopg.connect(conninfo(self.url), autocommit=True))
-            for k in range(self.slots):
-                got = self.conn.execute(
-                    "select pg_try_advisory_lock(%s, %s)", (locks.WRITER_SLOTS, k)
-                ).fetchone()
-                if got and got[0]:
-                    return self
-            self.conn.close()
-            time.sleep(self.poll)
-
-    def __exit__(self, *exc) -> None:
-        if self.conn is not None:
-            self.conn.close()
-
-
-# -- claims: runs that share an inbox take disjoint files -----------------------------------------
-
-
-class Claimer:
-    """Takes files for one run. While the run lives, it holds an advisory lock on a connection
-    of its own; a claim (or a `running` row in ingest_runs) whose run holds no lock any more
-    was left by a process that died."""
-
-    def __init__(self, url: str, run: str, started: datetime) -> None:
-        self.url, self.run, self.started = url, run, started
-        self.conn: psycopg.Connection | None = None
-        retrying(self._connect)
-
-    def _connect(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None
-        conn = psycopg.connect(conninfo(self.url), autocommit=True)
-        conn.execute("select pg_advisory_lock(%s, hashtext(%s))", (locks.CLAIMS, self.run))
-        self.conn = conn
-
-    def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()  # releases the lock
-
-    def __enter__(self) -> Claimer:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def claim(self, stats: Sequence[FileStat]) -> list[FileStat]:
-        """Take `stats` for this run and return those it now holds.
-
-        A file is free when nobody holds it, when its last holder finished before this run
-        began (so this run's plan saw the result), or when its holder died. A file finished by
-        another run after this run began is left alone: this run's plan predates it.
-        """
-        if not stats:
-            return []
-
-        def attempt() -> list[tuple]:
-            if self.conn is None or self.conn.closed or self.conn.broken:
-                self._connect()  # after an outage: a new connection, the lock taken again
-            try:
-                return self._insert(stats)
-            except psycopg.OperationalError:
-                self.conn.close()
-                raise
-
-        held = {r[0] for r in retrying(attempt)}
-        return [st for st in stats if st.path in held]
-
-    def _insert(self, stats: Sequence[FileStat]) -> list[tuple]:
-        assert self.conn is not None
-        return self.conn.execute(
-            """
-            insert into file_claims (path, size, mtime_ns, run, claimed_at)
-            select p, s, m, %(run)s, now()
-            from unnest(%(paths)s::text[], %(sizes)s::bigint[], %(mtimes)s::bigint[]) as t(p, s, m)
-            on conflict (path_key) do update set size = excluded.size,
-                mtime_ns = excluded.mtime_ns,
-                run = excluded.run, claimed_at = excluded.claimed_at, done_at = null
-            where file_claims.run = excluded.run
-               or (file_claims.done_at is not null and file_claims.done_at < %(started)s)
-               or (file_claims.done_at is null and not exists (
-                   select 1 from pg_locks l
-                   where l.locktype = 'advisory' and l.granted and l.objsubid = 2
-                     and l.classid = %(space)s and l.objid = hashtext(file_claims.run)::oid))
-            returning path
-            """,
-            {
-                "run": self.run,
-                "started": self.started,
-                "space": locks.CLAIMS,
-                "paths": [st.path for st in stats],
-                "sizes": [st.size for st in stats],
-                "mtimes": [st.mtime_ns for st in stats],
-            },
-        ).fetchall()
-
-
-def finish_claims(conn: psycopg.Connection, paths: Sequence[str], run: str) -> None:
-    with conn.transaction():
-        conn.execute(
-            f"update file_claims set done_at = now() where run = %s and path_key = any({_KEYS})",
-            (run, list(paths)),
-        )
-
-
-# -- ingest runs --------------------------------------------------------------------------------
-
-
-def start_run(conn: psycopg.Connection, flow_run_id: str | None) -> int:
-    with conn.transaction():
-        return conn.execute(
-            "insert into ingest_runs (flow_run_id, started_at, status, files_seen, files_new, "
-            "files_changed, files_unchanged, files_rejected, files_gone, documents_loaded, "
-            "sections_loaded, chars_loaded) values (%s, %s, 'running', 0,0,0,0,0,0,0,0,0) "
-            "returning id",
-            (flow_run_id, now()),
-        ).fetchone()[0]
-
-
-def mark_interrupted(conn: psycopg.Connection) -> int:
-    """Runs still `running` whose claimer holds no lock any more were killed or crashed."""
-    with conn.transaction():
-        return conn.execute(
-            """
-            update ingest_runs r set status = 'interrupted', finished_at = %s,
-                message = 'the run stopped before it finished (killed or crashed); '
-                          'whatever it committed is kept, the next run does the rest'
-            where r.status = 'running' and not exists (
-                select 1 from pg_locks l
-                where l.locktype = 'advisory' and l.granted and l.objsubid = 2
-                  and l.classid = %s and l.objid = hashtext(r.flow_run_id)::oid)
-            """,
-            (now(), locks.CLAIMS),
-        ).rowcount
-
-
-RUN_COUNTS = [
-        "files_seen", "files_new", "files_changed", "files_unchanged", "files_rejected",
-        "files_gone", "documents_loaded", "sections_loaded", "chars_loaded",
-]  # fmt: skip
-
-
-def finish_run(
-    conn: psycopg.Connection, run_id: int, status: str, counts: dict, message: str | None = None
-) -> None:
-    sets = ", ".join(f"{f} = %s" for f in RUN_COUNTS)
-    with conn.transaction():
-        conn.execute(
-            f"update ingest_runs set {sets}, status = %s, finished_at = %s, message = %s where id = %s",
-            [*(int(counts.get(f, 0)) for f in RUN_COUNTS), status, now(), message, run_id],
-        )
-
-
-def sync_taxonomies(conn: psycopg.Connection) -> None:
-    """Write the topic and indicator taxonomies of the rule files to their tables."""
-    from huibao.text.indicators import indicator_labels
-    from huibao.text.topics import taxonomy
-
-    with conn.transaction():
-        for t in taxonomy():
-            conn.execute(
-                "insert into topics (key, zh, en) values (%s, %s, %s) on conflict (key) do "
-                "update set zh = excluded.zh, en = excluded.en",
-                (t.key, t.zh, t.en),
-            )
-        for key, zh in indicator_labels().items():
-            conn.execute(
-                "insert into indicator_types (key, zh) values (%s, %s) on conflict (key) do "
-                "update set zh = excluded.zh",
-                (key, zh),
-            )

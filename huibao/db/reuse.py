@@ -46,14 +46,6 @@ class Report:
     place: str | None = None
 
 
-def enabled() -> bool:
-    """HUIBAO_REUSE=0 turns text reuse off (a run then stores no fingerprints either; a later
-    run with it on compares the reports it left)."""
-    from huibao.config import Settings
-
-    return Settings.from_env().reuse
-
-
 def hashes(text: str) -> np.ndarray:
     """The distinct fingerprints of a clean text (int64)."""
     return np.unique(reuse.prepared(text).hashes)

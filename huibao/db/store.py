@@ -3,7 +3,7 @@
 Parser processes store their own results: a parsed report never crosses to another process,
 so nothing pays for pickling it, and the rows are built on every core instead of in one
 process that holds the GIL. Each file is stored in its own transaction; a database outage is
-waited out (`load.retrying`), after which the file is stored again from the start.
+waited out (`errors.retrying`), after which the file is stored again from the start.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from huibao.parallel import Outcome, Stored
 from huibao.text.fts import search_texts
 
 from . import load, reuse
-from .errors import REFUSED
+from .engine import connect
+from .errors import REFUSED, retrying
 
 
 class StoreInDatabase:
@@ -25,12 +26,13 @@ class StoreInDatabase:
     `search`, it also makes the rows of the search index for what it stored (the tokens are
     made on every core, and nothing reads the texts back from Postgres)."""
 
-    def __init__(self, url: str, version: str, search: bool = False) -> None:
-        self.url, self.version, self.search = url, version, search
+    def __init__(self, url: str, version: str, search: bool = False, reuse: bool = True) -> None:
+        self.url, self.version, self.search, self.reuse = url, version, search, reuse
         self._conn: psycopg.Connection | None = None
 
     def __getstate__(self) -> dict:
-        return {"url": self.url, "version": self.version, "search": self.search}
+        return {"url": self.url, "version": self.version, "search": self.search,
+                "reuse": self.reuse}  # fmt: skip
 
     def __setstate__(self, state: dict) -> None:
         self.__init__(**state)
@@ -41,7 +43,7 @@ class StoreInDatabase:
             self._conn = None
 
     def __call__(self, outcomes: list[Outcome]) -> list[Outcome]:
-        stored = load.retrying(lambda: self._attempt(outcomes))
+        stored = retrying(lambda: self._attempt(outcomes))
         for o, result in zip(outcomes, stored, strict=True):
             o.stored = result
             o.parsed = None  # stored: only the summary goes back
@@ -50,20 +52,24 @@ class StoreInDatabase:
     def _attempt(self, outcomes: list[Outcome]) -> list[Stored]:
         if self._conn is None or self._conn.closed or self._conn.broken:
             self.close()
-            self._conn = load.connect(self.url)
+            self._conn = connect(self.url)
         try:
-            return store(self._conn, outcomes, self.version, self.search)
+            return store(self._conn, outcomes, self.version, self.search, self.reuse)
         except psycopg.OperationalError:
             self.close()  # the next attempt reconnects
             raise
 
 
 def store(
-    conn: psycopg.Connection, outcomes: list[Outcome], version: str, search: bool = False
+    conn: psycopg.Connection,
+    outcomes: list[Outcome],
+    version: str,
+    search: bool = False,
+    reuse: bool = True,
 ) -> list[Stored]:
     """Store a chunk of outcomes: the parsed reports together in one transaction (each file on
     its own when the database refuses the chunk, to find the file it refuses), then known
-    content and rejections, each in its own."""
+    content and rejections, each in its own. `reuse`: compare the new reports for text reuse (they are fingerprinted)."""
     results: dict[int, Stored] = {}
     batch: dict[str, int] = {}  # content -> the outcome loading it (the first with it)
     for i, o in enumerate(outcomes):
@@ -72,7 +78,7 @@ def store(
     if batch:
         items = [outcomes[i] for i in batch.values()]
         try:
-            loaded = load.load_sources(conn, [(o.stat, o.parsed) for o in items], version)
+            loaded = load.load_sources(conn, [(o.stat, o.parsed) for o in items], version, reuse)
         except REFUSED:
             loaded = None
         if loaded is not None:
@@ -80,11 +86,13 @@ def store(
                 results[i] = _stored(conn, o, r, search)
     for i, o in enumerate(outcomes):
         if i not in results:
-            results[i] = store_one(conn, o, version, search)
+            results[i] = store_one(conn, o, version, search, reuse)
     return [results[i] for i in range(len(outcomes))]
 
 
-def store_one(conn: psycopg.Connection, o: Outcome, version: str, search: bool = False) -> Stored:
+def store_one(
+    conn: psycopg.Connection, o: Outcome, version: str, search: bool = False, reuse: bool = True
+) -> Stored:
     """Store one outcome: link known content, record a rejection, or load the parsed reports.
     A source the database refuses is recorded as rejected with the database's reason."""
     if o.known or (o.parsed is not None and not o.rejected and _loaded(conn, o, version)):
@@ -98,7 +106,7 @@ def store_one(conn: psycopg.Connection, o: Outcome, version: str, search: bool =
         return Stored()
     assert o.parsed is not None
     try:
-        result = load.load_source(conn, o.stat, o.parsed, version)
+        result = load.load_source(conn, o.stat, o.parsed, version, reuse)
     except REFUSED as exc:
         reason = f"database refused the content: {type(exc).__name__}: {exc}".strip()[:1000]
         load.record_rejection(conn, o.stat, o.sha256, reason)

@@ -52,6 +52,58 @@ def site_mirror(settings: Settings) -> Mirror:
     return Mirror(settings.home / "site-mirror.db")
 
 
+def update_search_index(settings: Settings, url: str) -> int:
+    """Index the sections not indexed yet for Chinese search; returns the rows added."""
+    index = search_index(settings)
+    try:
+        with psycopg.connect(conninfo(url)) as pg:
+            return sum(index.update(pg).added.values())
+    finally:
+        index.close()
+
+
+def sync_site_mirror(settings: Settings, url: str, skip: tuple[str, ...] = ()) -> MirrorSync:
+    """Copy the rows changed since the last sync into the site mirror (tables in `skip` are
+    left for a later sync)."""
+    index = search_index(settings)
+    try:
+        return site_mirror(settings).sync(url, index, skip)
+    finally:
+        index.close()
+
+
+def publish_site(
+    settings: Settings, output: Path | None = None, *, rebuild: bool = False
+) -> Published:
+    """The whole publish, as both `huibao publish` and the `publish` flow run it: bring the
+    schema up to date, refresh the keywords when loads made them stale, then `publish` from
+    the read-only role to `output` (default: the settings' publish path)."""
+    from huibao.db import keywords
+    from huibao.db.engine import connect, database_url, migrate, reader_url
+
+    url = database_url(settings)
+    migrate(url)
+    with connect(url) as conn:
+        if keywords.stale(conn):
+            keywords.refresh(conn)
+    target = Path(output).absolute() if output else settings.publish_path
+    return publish(reader_url(settings), target, settings, rebuild=rebuild)
+
+
+def summary_markdown(result: Published) -> str:
+    rows = result.rows
+    return "\n".join(
+        [
+            "# huibao publish",
+            "",
+            f"Wrote `{result.path}` ({result.bytes / 1e6:.1f} MB) in {result.seconds:.1f} s: "
+            f"{rows.get('documents', 0)} reports, {rows.get('sections', 0)} sections "
+            f"({result.sections_per_second:,.0f} sections/s); "
+            f"{sum(result.indexed.values())} rows newly indexed for search.",
+        ]
+    )
+
+
 def publish(
     reader_url: str, output: Path, settings: Settings | None = None, *, rebuild: bool = False
 ) -> Published:

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+from .chars import is_han
 from .headings import LABEL_MAX, heading_span, is_bare_marker, is_complete, line_marker
 from .limits import Limits
 from .model import Edit
@@ -225,7 +226,7 @@ def _spaced_out(body: str) -> bool:
     if not _SPACED_LINE.match(body):
         return False
     tokens = body.split()
-    singles = sum(1 for t in tokens if len(t) == 1 and _is_cjk(t))
+    singles = sum(1 for t in tokens if len(t) == 1 and is_han(t))
     return singles * 2 > len(tokens)
 
 
@@ -239,10 +240,6 @@ _SPACES = {"\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": "
 # Zero-width characters, stray byte-order marks and DEL: invisible, and they break matching.
 _INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\x7f")
 _ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
 _PAREN = re.compile(r"\(([^()\n]{1,40})\)")
@@ -283,7 +280,7 @@ def _char_edits(body: str) -> Iterator[tuple[int, str, str]]:
         elif (
             ch in _ASCII_PUNCT
             and i > 0
-            and _is_cjk(body[i - 1])
+            and is_han(body[i - 1])
             and not _digitish(body[i + 1 : i + 2])
         ):
             yield i, _ASCII_PUNCT[ch], "width"
@@ -291,7 +288,7 @@ def _char_edits(body: str) -> Iterator[tuple[int, str, str]]:
     # Half-width brackets around Chinese text or a heading number: （三）, （1）, （镇乡）.
     for m in _PAREN.finditer(body):
         inner = m.group(1)
-        if any(_is_cjk(c) for c in inner) or (inner.isdigit() and m.start() == 0):
+        if any(is_han(c) for c in inner) or (inner.isdigit() and m.start() == 0):
             yield m.start(), "（", "width"
             yield m.end() - 1, "）", "width"
     yield from _censor_edits(body, seen)
@@ -337,7 +334,7 @@ def _isolated_letter(body: str, i: int) -> bool:
         return False
     if after and ((after.isascii() and after.isalnum()) or after in "*.×·-"):
         return False
-    return (bool(before) and _is_cjk(before)) or (bool(after) and _is_cjk(after))
+    return is_han(before) or is_han(after)
 
 
 def _forms_word(body: str, i: int, letter: str, restored: str, words: frozenset[str]) -> bool:

@@ -20,11 +20,9 @@ import hashlib
 import re
 from operator import add
 
-_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[A-Za-z0-9]+")
+from .chars import HAN, is_han
 
-
-def _is_cjk(ch: str) -> bool:
-    return not ch.isascii()
+_RUN = re.compile(rf"[{HAN}]+|[A-Za-z0-9]+")
 
 
 def tokens(text: str) -> list[str]:
@@ -32,7 +30,7 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     for m in _RUN.finditer(text):
         run = m.group(0)
-        if not _is_cjk(run[0]):
+        if not is_han(run[0]):
             out.append(run.lower())
             continue
         out.extend(map(add, run, run[1:]))  # the bigrams, made in C
@@ -79,7 +77,7 @@ def _query_tokens(term: str) -> tuple[list[str], bool]:
     out: list[str] = []
     for k, run in enumerate(runs):
         last = k == len(runs) - 1
-        if not _is_cjk(run[0]):
+        if not is_han(run[0]):
             out.append(run.lower())
         elif not last:
             out.extend(tokens(run))
@@ -87,7 +85,7 @@ def _query_tokens(term: str) -> tuple[list[str], bool]:
             out.append(run)
         else:
             out.extend(run[i : i + 2] for i in range(len(run) - 1))
-    prefix = bool(runs) and (not _is_cjk(runs[-1][0]) or len(runs[-1]) == 1)
+    prefix = bool(runs) and (not is_han(runs[-1][0]) or len(runs[-1]) == 1)
     return out, prefix
 
 

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .chars import HAN
 from .masks import MASK
 from .rules import load_yaml
 
@@ -116,7 +117,7 @@ def _grammar() -> _Grammar:
         ),
         joiner=re.compile(r"、|和|与|及|以及"),
         other_subject=re.compile(
-            rf"[\u4e00-\u9fffA-Za-z“”]{{2,16}}?(?=(?:、|和|与|及)|{links}(?:分别|均))"
+            rf"[{HAN}A-Za-z“”]{{2,16}}?(?=(?:、|和|与|及)|{links}(?:分别|均))"
         ),
         up=frozenset(g["up"]),
         target_cues=re.compile(_alternation(map(re.escape, g["target_cues"]))),

@@ -16,6 +16,7 @@ from .headings import line_marker
 from .places import (
     PLACE_CHAR,
     bare_unit,
+    department_suffixes,
     is_org_name,
     level_of,
     national_issuers,
@@ -77,7 +78,7 @@ def _follow(*words: str) -> re.Pattern:
 
 _AFTER_PLACE_IN_TITLE = re.compile(
     r"人民政府|政府|\d|[〇零一二三四五六七八九]{4}年|关于|上半年|下半年|全年|年度|第[一二三四]季度|"
-    r"[（(]|\Z|" + PLACE_CHAR + r"{1,12}?(?:局|委|办|中心|站|所|院|厅|部|处|科|队|会|公司)"
+    r"[（(]|\Z|" + PLACE_CHAR + "{1,12}?(?:" + "|".join(department_suffixes()) + ")"
 )
 
 

@@ -11,23 +11,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .chars import is_han
+from .measures import alternation
 from .model import Mask
 
 # Runs of x/X/*/＊ (with an optional decimal part) not touching Latin letters or digits.
 MASK = re.compile(
     r"(?<![A-Za-z0-9_])(?:[xX×]+|[*＊]+)(?:[.．][xX*＊]+)?(?:[-—–~～至][xX*＊]+)?(?![A-Za-z0-9_])"
 )
+# what follows a masked figure: a unit, a magnitude, a word of time (**亿元, xx%, ×月)
 _FIGURE_AFTER = re.compile(
-    r"^(?:[%％‰]|个|家|户|人|名|位|项|次|件|元|万|亿|千|百|十|余|多|亩|吨|公里|千米|米|平方|立方|"
-    r"千瓦|兆瓦|瓦|度|年|月|日|号|期|批|座|所|条|处|场|套|台|辆|头|只|株|棵|份|起|宗|张|倍|天|周|"
-    r"届|轮|类|种|支|间|辆|栋|幢|层|级|分|秒|小时|斤|公斤|千克|克|升|方|车|篇|场次|人次|MW|KW|kW|"
-    r"GW|km|m|t)"
+    f"^(?:{alternation('percent', 'units', 'magnitudes', 'approximate', 'time')})"
 )
 _FIGURE_BEFORE = re.compile(
     r"(?:增长|下降|增加|减少|提高|降低|达到|达|约|近|超|超过|共|计|第|为|占|率|额|量|值|收入|投资|完成|实现|新增|累计|同比|环比|年均|比重)$"
 )
+# a figure written in digits: a number with its unit, magnitude or date word
 _NUMBER = re.compile(
-    r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?(?=\s*(?:%|个|家|户|人|名|项|次|件|元|万|亿|亩|吨|公里|米|年|月|日|倍|天|辆|座|所|条|处|套|台|头|只|份|起|批))"
+    r"(?<![A-Za-z0-9.])\d+(?:\.\d+)?"
+    f"(?=\\s*(?:{alternation('percent', 'units', 'magnitudes')}|年|月|日|天))"
 )
 
 
@@ -48,11 +50,7 @@ def _single_letter_mask(text: str, start: int, end: int) -> bool:
     # A lone "x" is a mask only next to Chinese text or a figure context (x月, 第x次, x.xx).
     before = text[start - 1] if start else ""
     after = text[end] if end < len(text) else ""
-    return _cjk(before) or _cjk(after) or after in "%％.．月日年"
-
-
-def _cjk(ch: str) -> bool:
-    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+    return is_han(before) or is_han(after) or after in "%％.．月日年"
 
 
 def count_figures(text: str) -> int:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .chars import HAN
 from .rules import load_yaml
 
 LEVELS = ("national", "province", "city", "county", "district", "township", "subdistrict")
 # Characters a place name is written with; masked names (xx县, ××区) count as names.
-PLACE_CHAR = r"[\u4e00-\u9fffxX×*＊]"
+PLACE_CHAR = f"[{HAN}xX×*＊]"
 
 
 @cache
@@ -122,6 +123,12 @@ def bare_unit(text: str) -> str | None:
             return None
         return unit if rest else None
     return None
+
+
+@cache
+def department_suffixes() -> tuple[str, ...]:
+    """The words a department's name ends with, longest first."""
+    return tuple(sorted(load_yaml("organisations.yaml")["departments"], key=len, reverse=True))
 
 
 @cache

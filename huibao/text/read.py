@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .chars import is_common_han
 from .limits import Limits
 from .rejected import Rejected
 
@@ -313,7 +314,7 @@ def _mostly_common(counts: Counter) -> bool:
     common = sum(
         n
         for ch, n in counts.items()
-        if ch.isascii() or "\u4e00" <= ch <= "\u9fa5" or ch in _CJK_PUNCT
+        if ch.isascii() or is_common_han(ch) or ch in _CJK_PUNCT
     )
     return common >= counts.total() * 0.9
 

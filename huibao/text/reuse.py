@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .chars import HAN, HAN_RANGES
 from .masks import MASK
 from .places import units
 from .rules import load_lines
@@ -70,12 +71,12 @@ def _symbols() -> tuple[tuple[re.Pattern, str], ...]:
         # ordinals (第十四届, 第五次) and the numerals of point markers (三是, 四、, （二）): a copy
         # that adds or drops a point renumbers the others
         rf"第({numeral})",
-        rf"(?<![\u4e00-\u9fff])({numeral})(?:是|、)",
+        rf"(?<![{HAN}])({numeral})(?:是|、)",
         rf"[（(]({numeral})[）)]",
     )
     # a name the list lacks (桃源镇, 青山县) only where a run of Chinese starts: inside a run,
     # any two characters before 市 or 区 (推进城市, 全面推进城区) would pass for one
-    unlisted = rf"(?<![\u4e00-\u9fff\dxX*＊])((?:[\u4e00-\u9fff]{{2,3}}|[xX×*＊]{{1,4}})(?:{unit}))"
+    unlisted = rf"(?<![{HAN}\dxX*＊])((?:[{HAN}]{{2,3}}|[xX×*＊]{{1,4}})(?:{unit}))"
     return (*((re.compile(f), FIGURE) for f in figures), (re.compile(unlisted), NAME))
 
 
@@ -126,7 +127,7 @@ def _listed_names(codes: np.ndarray) -> list[tuple[int, int]]:
     return spans
 
 
-_KEPT = ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (ord("a"), ord("z")))  # Chinese, Latin letters
+_KEPT = (*HAN_RANGES, (ord("a"), ord("z")))  # Chinese, Latin letters
 
 
 def skeleton(text: str) -> Skeleton:

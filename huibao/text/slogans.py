@@ -14,12 +14,13 @@ import unicodedata
 from collections import Counter
 from functools import cache
 
+from .chars import HAN
 from .rules import load_yaml
 
 _QUOTED = re.compile(r"[“\"「]([^“”\"「」\n]{1,24})[”\"」]")
 _SENTENCE = re.compile(r"[，。；：！？,;:!?]")
 _NUMBERED = re.compile(r"^[0-9一二三四五六七八九十两百千+＋·.\-—xX*]+$")
-_NUMERAL_FORMULA = re.compile(r"^[一二三四五六七八九十两百0-9][\u4e00-\u9fa5]{1,9}$")
+_NUMERAL_FORMULA = re.compile(rf"^[一二三四五六七八九十两百0-9][{HAN}]{{1,9}}$")
 _ASIDE = re.compile(r"[（(][^（）()]{0,6}[）)]")
 
 
@@ -27,7 +28,7 @@ _ASIDE = re.compile(r"[（(][^（）()]{0,6}[）)]")
 def _data():
     data = load_yaml("slogans.yaml")
     ends = "|".join(map(re.escape, sorted(data["descriptor_ends"], key=len, reverse=True)))
-    descriptor = re.compile(rf"^[\u4e00-\u9fa5（）()]{{0,10}}?(?:{ends})")
+    descriptor = re.compile(rf"^[{HAN}（）()]{{0,10}}?(?:{ends})")
     return frozenset(data["formulas"]), descriptor
 
 
@@ -60,7 +61,7 @@ def quoted_slogans(text: str) -> list[tuple[str, int, int]]:
             elif len(inner) < 2:
                 continue
         slogan = normalise(inner)
-        if len(slogan) >= 2 and re.search(r"[\u4e00-\u9fa5]", slogan):
+        if len(slogan) >= 2 and re.search(f"[{HAN}]", slogan):
             out.append((slogan, m.start(), end))
     return out
 

@@ -19,16 +19,17 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+from .chars import HAN
 from .masks import is_mask_token
+from .measures import alternation
 from .rules import load_lines
 from .slogans import formulas
 
-_CJK_WORD = re.compile(r"^[\u4e00-\u9fff]+$")
-_WORDLIKE = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[A-Za-z][A-Za-z0-9]{1,})$")
+_CJK_WORD = re.compile(rf"^[{HAN}]+$")
+_WORDLIKE = re.compile(rf"^(?:[{HAN}]{{2,}}|[A-Za-z][A-Za-z0-9]{{1,}})$")
 # Quantities such as 万亩, 亿元, 千瓦时 come from masked or real figures: never keywords.
 _UNIT = re.compile(
-    r"^[万亿千百十余多]*(亩|元|吨|人|户|个|家|头|只|株|平方米|立方米|公里|千米|千瓦|千瓦时|度|斤|"
-    r"平方公里|人次|次|件|项|台|辆|套|座|所|条|处|倍|美元|万元|亿元|万人|万户|万吨|万亩)$"
+    f"^(?:{alternation('magnitudes', 'approximate')})*(?:{alternation('units')})$"
 )
 # Tags of jieba's dictionary that can name a topic: nouns, names, verbal nouns, foreign words.
 _KEEP_TAGS = ("n", "vn", "eng")
