@@ -52,7 +52,9 @@ def test_a_copy_leaves_out_only_what_postgres_fills(table):
 @pytest.fixture(scope="module")
 def sample_rows():
     """The rows of every sample report, the first with source id 7 and report ids from 100."""
-    glossary = "一、工作回顾\n正文。\n名词解释\n1.“两重”：是指国家重大战略实施和重点领域安全能力建设。"
+    glossary = (
+        "一、工作回顾\n正文。\n名词解释\n1.“两重”：是指国家重大战略实施和重点领域安全能力建设。"
+    )
     sources = [parse_path(p) for p in sorted(SAMPLES.glob("*.txt"))] + [parse_text(glossary)]
     rows, doc_ids, section_ids = Rows(), itertools.count(100), itertools.count(1000)
     for source_id, parsed in enumerate(sources, 7):

@@ -54,8 +54,6 @@ class TestDepartments:
             ("青山县桃源镇2024年上半年工作总结", "青山县桃源镇", "township"),
         ],
     )
-    def test_a_department_takes_its_governments_place_a_town_is_its_own(
-        self, title, place, level
-    ):
+    def test_a_department_takes_its_governments_place_a_town_is_its_own(self, title, place, level):
         issuer = find_issuer(title, "正文。")
         assert (issuer.place, issuer.level) == (place, level)

@@ -312,9 +312,7 @@ def _few_controls(counts: Counter) -> bool:
 
 def _mostly_common(counts: Counter) -> bool:
     common = sum(
-        n
-        for ch, n in counts.items()
-        if ch.isascii() or is_common_han(ch) or ch in _CJK_PUNCT
+        n for ch, n in counts.items() if ch.isascii() or is_common_han(ch) or ch in _CJK_PUNCT
     )
     return common >= counts.total() * 0.9
 

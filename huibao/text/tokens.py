@@ -28,9 +28,7 @@ from .slogans import formulas
 _CJK_WORD = re.compile(rf"^[{HAN}]+$")
 _WORDLIKE = re.compile(rf"^(?:[{HAN}]{{2,}}|[A-Za-z][A-Za-z0-9]{{1,}})$")
 # Quantities such as 万亩, 亿元, 千瓦时 come from masked or real figures: never keywords.
-_UNIT = re.compile(
-    f"^(?:{alternation('magnitudes', 'approximate')})*(?:{alternation('units')})$"
-)
+_UNIT = re.compile(f"^(?:{alternation('magnitudes', 'approximate')})*(?:{alternation('units')})$")
 # Tags of jieba's dictionary that can name a topic: nouns, names, verbal nouns, foreign words.
 _KEEP_TAGS = ("n", "vn", "eng")
 NEW_WORD_MIN = 3  # characters a word unknown to both dictionaries needs to be a term
