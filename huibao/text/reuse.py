@@ -81,17 +81,25 @@ def _symbols() -> tuple[tuple[re.Pattern, str], ...]:
 
 
 @cache
-def _place_names() -> tuple[np.ndarray, dict[int, np.ndarray]]:
-    """The listed place names: which code points begin one (a table over the BMP), and by
-    length the hashes of their code points, sorted."""
+def _place_names() -> tuple[np.ndarray, dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """The listed place names: which code points begin one (a table over the BMP), by length
+    the hashes of their code points, and by length the hashes of every name's first that many
+    code points (all sorted)."""
     by_length: dict[int, list[int]] = {}
+    prefixes: dict[int, list[int]] = {}
     initial = np.zeros(0x10000, dtype=bool)
     for name in load_lines("place_names.txt"):
         codes = np.frombuffer(name.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        by_length.setdefault(len(name), []).append(int(_windows(codes, len(name))[0]))
+        for n in range(1, len(name) + 1):
+            prefixes.setdefault(n, []).append(int(_windows(codes[:n], n)[0]))
+        by_length.setdefault(len(name), []).append(prefixes[len(name)][-1])
         if ord(name[0]) < 0x10000:
             initial[ord(name[0])] = True
-    return initial, {n: np.unique(np.array(h, dtype=np.uint64)) for n, h in by_length.items()}
+
+    def table(hashes: dict[int, list[int]]) -> dict[int, np.ndarray]:
+        return {n: np.unique(np.array(h, dtype=np.uint64)) for n, h in hashes.items()}
+
+    return initial, table(by_length), table(prefixes)
 
 
 def _windows(codes: np.ndarray, n: int) -> np.ndarray:
@@ -107,18 +115,24 @@ def _windows(codes: np.ndarray, n: int) -> np.ndarray:
 def _listed_names(codes: np.ndarray) -> list[tuple[int, int]]:
     """Spans of the listed place names, leftmost and longest first, not overlapping (what a
     regex of the names would match, found with a few array passes instead of one regex step
-    per character)."""
-    wide = codes.astype(np.uint64)
-    initial, tables = _place_names()
+    per character): at each place a name may begin, the hash of the next n code points grows
+    one code point at a time while it is the start of some name."""
+    initial, names, prefixes = _place_names()
     bmp = codes < 0x10000
     begins = np.flatnonzero(bmp & initial[np.where(bmp, codes, 0)])  # where a name may start
+    wide = codes.astype(np.uint64)
     found: list[tuple[int, int]] = []
-    for n, table in tables.items():
-        where = begins[begins <= len(wide) - n]
-        if len(where):
-            h = _windows(wide, n)[where]
-            at = np.minimum(np.searchsorted(table, h), len(table) - 1)
-            found += [(int(i), -n) for i in where[table[at] == h]]
+    h = np.zeros(len(begins), dtype=np.uint64)
+    n = 0
+    with np.errstate(over="ignore"):
+        while len(begins) and n < len(prefixes):
+            n += 1
+            keep = begins <= len(wide) - n  # the places with n code points left
+            begins, h = begins[keep], h[keep] * _MULTIPLIER + wide[begins[keep] + n - 1]
+            if n in names:
+                found += [(int(i), -n) for i in begins[_sorted_isin(h, names[n])]]
+            alive = _sorted_isin(h, prefixes[n])
+            begins, h = begins[alive], h[alive]
     spans, reach = [], 0
     for start, neg in sorted(found):
         if start >= reach:
