@@ -77,7 +77,7 @@ def main() -> int:
 
     from bench.run import corpus
     from huibao.config import Settings
-    from huibao.db import engine, indexes, keywords, taxonomies
+    from huibao.db import engine, idf, indexes, taxonomies
     from huibao.db.engine import database_url, embedded, upgrade
     from huibao.db.store import store
     from huibao.files import discover
@@ -128,7 +128,7 @@ def main() -> int:
 
         def refresh() -> None:
             with engine.connect(url) as conn:
-                keywords.refresh(conn)
+                idf.refresh(conn)
 
         def mirror() -> None:
             ix = search_index(settings)

@@ -23,7 +23,7 @@ from prefect.utilities.annotations import quote
 
 from huibao import ingest_run
 from huibao.config import Settings
-from huibao.db import claims, indexes, keywords, reuse, runs
+from huibao.db import claims, idf, indexes, reuse, runs
 from huibao.db.engine import connect, database_url, migrate, now
 from huibao.db.errors import retrying
 from huibao.db.plan import Plan, plan_files
@@ -89,10 +89,10 @@ def find_reuse(url: str) -> tuple[int, int, int]:
 
 
 @task(**DB)
-def refresh_keywords(url: str) -> keywords.RefreshResult:
+def refresh_keywords(url: str) -> idf.RefreshResult:
     """Recompute the corpus IDF and the keywords that depend on it."""
     with connect(url) as conn:
-        return keywords.refresh(conn)
+        return idf.refresh(conn)
 
 
 @task(**LONG)
@@ -122,7 +122,7 @@ def keywords_are_stale(url: str) -> bool:
 
     def ask() -> bool:
         with connect(url) as conn:
-            return keywords.stale(conn)
+            return idf.stale(conn)
 
     return retrying(ask)
 
@@ -164,7 +164,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
             with claims.WriterSlot(url, settings.db_writes):
                 large = False
                 if todo.writes:
-                    large, loaded = _write(settings, url, todo, run, claimer, workers, progress)
+                    large, loaded = _load_plan(settings, url, todo, run, claimer, workers, progress)
                     counts.update(loaded.counts)
                     rejected = loaded.rejected
                 Report(progress).step("updating indexes, keywords and the site's tables")
@@ -196,7 +196,7 @@ def ingest(paths: list[str], workers: int | None = None, progress: bool = False)
     )
 
 
-def _write(
+def _load_plan(
     settings: Settings, url: str, todo: Plan, run: str, claimer, workers, progress: bool
 ) -> tuple[bool, ingest_run.Loaded]:
     """Record the unreadable files, parse and store the files to do, mark the gone ones.
@@ -250,7 +250,7 @@ def _refresh_derived(settings: Settings, url: str, run: str, large: bool) -> Cou
         update_search_index(settings, url)  # the load fed it: this only adds what it missed
         lap("search_index")
         if large:  # while the keywords are refreshed, the site mirror takes everything else
-            sync_site_mirror(settings, url, skip=keywords.TABLES)
+            sync_site_mirror(settings, url, skip=idf.TABLES)
             lap("site_tables")
     refreshing.result()
     lap("keywords")

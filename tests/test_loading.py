@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from conftest import SAMPLES, empty_database, query
-from huibao.db import claims, engine, indexes, keywords, taxonomies
+from huibao.db import claims, engine, idf, indexes, taxonomies
 from huibao.db.store import store
 from huibao.files import FileStat
 from huibao.parallel import Outcome, process_file
@@ -109,13 +109,13 @@ def test_a_loader_that_owns_no_table_keeps_every_check_and_index_and_loads_the_s
     with engine.connect(clean_db) as conn:
         taxonomies.sync(conn)  # as every run does before it loads
         store(conn, outcomes_of(reports), version)
-        keywords.refresh(conn)
+        idf.refresh(conn)
     expected = content_checksum(clean_db)
     empty_database(clean_db)
     with engine.connect(writer_url) as conn:
         assert not indexes.worth_deferring(conn, 10**12)  # it may not drop them
         store(conn, outcomes_of(reports), version)
-        keywords.refresh(conn, force_full=True)
+        idf.refresh(conn, force_full=True)
     assert content_checksum(clean_db) == expected
     assert set(indexes.DEFERRABLE) <= index_names(clean_db)
 

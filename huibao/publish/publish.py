@@ -78,14 +78,14 @@ def publish_site(
     """The whole publish, as both `huibao publish` and the `publish` flow run it: bring the
     schema up to date, refresh the keywords when loads made them stale, then `publish` from
     the read-only role to `output` (default: the settings' publish path)."""
-    from huibao.db import keywords
+    from huibao.db import idf
     from huibao.db.engine import connect, database_url, migrate, reader_url
 
     url = database_url(settings)
     migrate(url)
     with connect(url) as conn:
-        if keywords.stale(conn):
-            keywords.refresh(conn)
+        if idf.stale(conn):
+            idf.refresh(conn)
     target = Path(output).absolute() if output else settings.publish_path
     return publish(reader_url(settings), target, settings, rebuild=rebuild)
 

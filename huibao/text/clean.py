@@ -76,7 +76,7 @@ def restore_raw(text: str, edits: list[Edit]) -> str:
 
 
 @dataclass(slots=True)
-class _Line:
+class _RawLine:
     start: int  # raw offset of the first kept character
     end: int  # raw offset after the last kept character
     nl_start: int  # raw offset of the line break that follows (== nl_end on the last line)
@@ -93,7 +93,7 @@ def clean(raw: str, *, fmt: str = "txt", limits: Limits | None = None) -> Cleane
     """Clean `raw`; returns the clean text (one paragraph per line) and the edits made."""
     limits = limits or Limits()
     ops: list[_Op] = []
-    lines: list[_Line] = []
+    lines: list[_RawLine] = []
     gap = False
     trailer_at, trailer_rule = _trailer(raw)
     for start, end, nl_end in _raw_lines(raw):
@@ -122,7 +122,7 @@ def clean(raw: str, *, fmt: str = "txt", limits: Limits | None = None) -> Cleane
         ops.extend(line_ops)
         lead = len(content) - len(content.lstrip())
         trail = len(content) - len(content.rstrip())
-        lines.append(_Line(start + lead, end - trail, end, nl_end, text, gap))
+        lines.append(_RawLine(start + lead, end - trail, end, nl_end, text, gap))
         gap = False
 
     for i, line in enumerate(lines):
@@ -354,7 +354,7 @@ def _forms_word(body: str, i: int, letter: str, restored: str, words: frozenset[
 _CONTINUATION = tuple("，。、；：！？）》」』”’…%")
 
 
-def _should_join(lines: list[_Line], i: int) -> bool:
+def _should_join(lines: list[_RawLine], i: int) -> bool:
     """Join line i to line i+1 when line i was broken mid-sentence."""
     prev, nxt = lines[i].text, lines[i + 1].text
     if "\t" in prev or "\t" in nxt:  # table rows

@@ -1,5 +1,5 @@
 """Keywords by TF-IDF. The IDF comes from the loaded corpus when one is given (see
-`huibao.db.keywords`); without a corpus, jieba's general-language IDF table stands in."""
+`huibao.db.idf`); without a corpus, jieba's general-language IDF table stands in."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def default_idf() -> tuple[dict[str, float], float]:
 
 def corpus_idf(sections: Iterable[Iterable[str]]) -> dict[str, float]:
     """The IDF of every term over `sections` (each given by its terms): ln((N+1)/(df+1)) + 1,
-    the formula `huibao.db.keywords` computes in Postgres over the loaded sections."""
+    the formula `huibao.db.idf` computes in Postgres over the loaded sections."""
     df: Counter = Counter()
     n = 0
     for terms in sections:

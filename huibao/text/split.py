@@ -51,7 +51,7 @@ class Split:
 
 
 @dataclass(slots=True)
-class _Line:
+class _Paragraph:
     start: int
     end: int
     text: str
@@ -79,7 +79,7 @@ def split(text: str, limits: Limits | None = None) -> Split:
         doc_end = doc_lines[-1].end
         title = lines[title_line].text if title_line is not None else None
         doc = Document(title=title, start=doc_start, end=doc_end, text=text[doc_start:doc_end])
-        rel = [_Line(ln.start - doc_start, ln.end - doc_start, ln.text) for ln in doc_lines]
+        rel = [_Paragraph(ln.start - doc_start, ln.end - doc_start, ln.text) for ln in doc_lines]
         skip = title_line - first + 1 if title_line is not None else 0
         builder = _TreeBuilder(doc, rel, skip, limits)
         doc.sections = builder.build()
@@ -90,11 +90,11 @@ def split(text: str, limits: Limits | None = None) -> Split:
     return Split(collection_title, documents, warnings)
 
 
-def _lines(text: str) -> list[_Line]:
+def _lines(text: str) -> list[_Paragraph]:
     out, pos = [], 0
     for part in text.split("\n"):
         if part.strip():
-            out.append(_Line(pos, pos + len(part), part))
+            out.append(_Paragraph(pos, pos + len(part), part))
         pos += len(part) + 1
     return out
 
@@ -112,7 +112,7 @@ def _is_body(line: str) -> bool:
     return len(line) > LABEL_MAX or not line.rstrip().endswith(("：", ":"))
 
 
-def _document_starts(lines: list[_Line], begin: int) -> list[tuple[int, int | None]]:
+def _document_starts(lines: list[_Paragraph], begin: int) -> list[tuple[int, int | None]]:
     """(first line, title line or None) of each document."""
     starts: list[tuple[int, int | None]] = []
     body_since_start = False  # has running text followed the current document's title?
@@ -161,7 +161,7 @@ def _better_title(candidate: str, current: str) -> bool:
 MIN_DOCUMENT_CHARS = 300
 
 
-def _has_substance(lines: list[_Line], j: int) -> bool:
+def _has_substance(lines: list[_Paragraph], j: int) -> bool:
     """A report has headings or at least a few paragraphs before the next title; a title with a
     one-line teaser (related articles under a web page) is page furniture."""
     size = 0
@@ -176,7 +176,7 @@ def _has_substance(lines: list[_Line], j: int) -> bool:
     return False
 
 
-def _opens_report(lines: list[_Line], j: int) -> bool:
+def _opens_report(lines: list[_Paragraph], j: int) -> bool:
     """After a title, a new report restarts its numbering (or has no numbering at all)."""
     for line in lines[j : j + 60]:
         if is_strong_title(line.text):
@@ -212,7 +212,7 @@ class _Cand:
 
 
 class _TreeBuilder:
-    def __init__(self, doc: Document, lines: list[_Line], skip: int, limits: Limits) -> None:
+    def __init__(self, doc: Document, lines: list[_Paragraph], skip: int, limits: Limits) -> None:
         self.doc = doc
         self.lines = lines
         self.skip = skip  # lines of the title block that are not part of any section
