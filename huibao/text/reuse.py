@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -42,20 +44,34 @@ GAP = 40  # skeleton characters between two shared fingerprints of one passage, 
 DRIFT = 6  # how far the two texts may shift against each other inside a passage
 REPEATS = 3  # a fingerprint a text holds more often than this seeds nothing in it
 NAME, FIGURE = "\ue010", "\ue011"  # the skeleton's symbols (private-use characters)
-_SYMBOL = min(ord(NAME), ord(FIGURE))  # kept characters are Chinese or Latin: all below
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Skeleton:
-    """`text[i]` stands for `clean[starts[i]:ends[i]]` (offsets as compact int arrays: a
-    process keeps the skeletons of the reports it compares most); `codes` is `text` as code
-    points and `breaks[i]` whether a paragraph break lies between characters i - 1 and i."""
+    """`text[i]` stands for `clean[starts[i]:end(i)]`: one character, or for a symbol (NAME,
+    FIGURE) the span of the name or figure it replaced. Kept compact (a process keeps the
+    skeletons of the reports it compares most): offsets as int arrays, the ends of the
+    symbols' spans only, and the paragraph breaks as the i of each character a break precedes."""
 
     text: str
     starts: Sequence[int]
-    ends: Sequence[int]
-    codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.uint32))
-    breaks: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    symbols: Sequence[int] = ()  # the i of every symbol, ascending
+    symbol_ends: Sequence[int] = ()  # where the span of each ends in the clean text
+    paragraphs: Sequence[int] = ()  # the i of every character a paragraph break precedes
+
+    def end(self, i: int) -> int:
+        k = bisect_left(self.symbols, i)
+        if k < len(self.symbols) and self.symbols[k] == i:
+            return self.symbol_ends[k]
+        return self.starts[i] + 1
+
+    @property
+    def ends(self) -> list[int]:
+        return [self.end(i) for i in range(len(self.text))]
+
+    def symbols_between(self, i: int, j: int) -> Sequence[int]:
+        """The i of the symbols in text[i:j]."""
+        return self.symbols[bisect_left(self.symbols, i) : bisect_left(self.symbols, j)]
 
 
 @cache
@@ -147,7 +163,7 @@ _KEPT = (*HAN_RANGES, (ord("a"), ord("z")))  # Chinese, Latin letters
 def skeleton(text: str) -> Skeleton:
     """The skeleton of a clean text (see the module's docstring)."""
     if not text:
-        return Skeleton("", array("i"), array("i"))
+        return Skeleton("", array("i"))
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
     newlines = np.cumsum(codes == ord("\n"))  # before symbols overwrite any of them
     upper = (codes >= ord("A")) & (codes <= ord("Z"))
@@ -155,7 +171,7 @@ def skeleton(text: str) -> Skeleton:
     keep = np.zeros(len(codes), dtype=bool)
     for low, high in _KEPT:
         keep |= (codes >= low) & (codes <= high)
-    ends = np.arange(1, len(codes) + 1)
+    ends = np.zeros(len(codes), dtype=np.int64)  # of the spans symbols replace
     spans = [(m.span(1), symbol) for pattern, symbol in _symbols() for m in pattern.finditer(text)]
     spans += [(span, NAME) for span in _listed_names(codes)]
     for (start, end), symbol in spans:  # in this order: a name wins over a figure
@@ -164,11 +180,14 @@ def skeleton(text: str) -> Skeleton:
         codes[start] = ord(symbol)
         ends[start] = end
     at = np.flatnonzero(keep)
-    kept, after = codes[at], ends[at]
+    kept, spans_end = codes[at], ends[at]
+    symbols = np.flatnonzero(spans_end)
+    after = at + 1
+    after[symbols] = spans_end[symbols]
     # a break before character i: a newline between the end of i - 1 and the start of i
-    breaks = np.zeros(len(at), bool)
-    breaks[1:] = newlines[at[1:] - 1] > newlines[after[:-1] - 1]
-    return Skeleton(kept.tobytes().decode("utf-32-le"), _ints(at), _ints(after), kept, breaks)
+    breaks = np.flatnonzero(newlines[at[1:] - 1] > newlines[after[:-1] - 1]) + 1
+    text = kept.tobytes().decode("utf-32-le")
+    return Skeleton(text, _ints(at), _ints(symbols), _ints(after[symbols]), _ints(breaks))
 
 
 def _ints(values: np.ndarray) -> array:
@@ -224,6 +243,18 @@ def set_phrases() -> np.ndarray:
 def boilerplate_mask(skel: str, boilerplate: np.ndarray) -> np.ndarray:
     """Which characters of a skeleton lie in a gram that is boilerplate (a sorted array)."""
     return _mask(gram_hashes(skel).view(np.int64), len(skel), boilerplate)
+
+
+def _mask_between(skel: str, a0: int, a1: int, boilerplate: np.ndarray) -> np.ndarray:
+    """`boilerplate_mask` of characters a0 … a1 - 1 only (indexed from a0): the grams that
+    reach them."""
+    lo = max(0, a0 - K + 1)
+    grams = gram_hashes(skel[lo : a1 + K - 1]).view(np.int64)
+    starts = np.flatnonzero(_sorted_isin(grams, boilerplate)) + (lo - a0)
+    mask = np.zeros(a1 - a0, dtype=bool)
+    for start in starts.tolist():
+        mask[max(start, 0) : start + K] = True
+    return mask
 
 
 def _mask(grams: np.ndarray, length: int, boilerplate: np.ndarray) -> np.ndarray:
@@ -284,17 +315,42 @@ class Prepared(NamedTuple):
     hashes: np.ndarray  # winnowed fingerprints (int64)
     positions: np.ndarray  # where each starts in the skeleton
     few: np.ndarray  # the distinct fingerprints found at most `REPEATS` times
-    grams: np.ndarray  # the hash of every gram (int64), for the boilerplate mask
 
 
-@lru_cache(maxsize=256)
+CACHE_CHARS = 5_000_000  # characters of text whose preparation a process keeps (about 50 MB)
+
+
+class _Kept:
+    """The preparations of the texts compared most recently, up to `CACHE_CHARS` characters of
+    text: a report is compared with up to 50 others, and a report many copy from with many
+    reports (one process loading a corpus meets the same candidates again and again)."""
+
+    def __init__(self, chars: int) -> None:
+        self.chars, self.held = chars, 0
+        self.items: OrderedDict[str, Prepared] = OrderedDict()
+
+    def get(self, text: str) -> Prepared:
+        found = self.items.get(text)
+        if found is not None:
+            self.items.move_to_end(text)
+            return found
+        skel = skeleton(text)
+        hashes, positions = _winnow(gram_hashes(skel.text))
+        made = self.items[text] = Prepared(skel, hashes, positions, _few(hashes))
+        self.held += len(text)
+        while self.held > self.chars and len(self.items) > 1:
+            old, _ = self.items.popitem(last=False)
+            self.held -= len(old)
+        return made
+
+
+_KEPT_PREPARED = _Kept(CACHE_CHARS)
+
+
 def prepared(text: str) -> Prepared:
-    """The skeleton and fingerprints of a text, kept for the texts compared most recently: a
-    report is compared with many others, and a report many copy from with many reports."""
-    skel = skeleton(text)
-    grams = gram_hashes(skel.text)
-    hashes, positions = _winnow(grams)
-    return Prepared(skel, hashes, positions, _few(hashes), grams.view(np.int64))
+    """The skeleton and fingerprints of a text, made once while it is among those compared
+    most recently."""
+    return _KEPT_PREPARED.get(text)
 
 
 def passages(
@@ -305,10 +361,12 @@ def passages(
     if not seeds:
         return []
     sa, sb = pa.skeleton, pb.skeleton
-    regions = [_widen(a, sa, b, sb, r) for r in _chain(seeds)]
-    set_phrase = _mask(pa.grams, len(sa.text), boiler)
+    regions = [_widen(sa, sb, r) for r in _chain(seeds)]
     found: list[Passage] = []
     for a0, a1, b0, b1 in _merge(regions):
+        if min(a1 - a0, b1 - b0) < min_chars:
+            continue  # it cannot hold `min_chars` shared characters (most regions: one seed)
+        set_phrase = _mask_between(sa.text, a0, a1, boiler)
         passage = _align(a, sa, a0, a1, b, sb, b0, b1, set_phrase, min_chars)
         if passage is not None:
             found.append(passage)
@@ -391,33 +449,54 @@ def _chain(seeds: list[tuple[int, int]]) -> list[tuple[int, int, int, int]]:
 
 
 def _widen(
-    a: str, sa: Skeleton, b: str, sb: Skeleton, region: tuple[int, int, int, int]
+    sa: Skeleton, sb: Skeleton, region: tuple[int, int, int, int]
 ) -> tuple[int, int, int, int]:
     """A region widened while the two skeletons agree just outside it, up to a paragraph break
     in either text (a copy begins and ends with its sentences: what agrees across a break is a
     set phrase both texts happen to use)."""
     a0, a1, b0, b1 = region
     x, y = sa.text, sb.text
-    back = ahead = 0  # mostly the texts differ right outside it: no arrays needed
-    if a0 and b0 and x[a0 - 1] == y[b0 - 1]:
-        back = _agreeing(sa.codes[:a0][::-1], sb.codes[:b0][::-1],
-                         sa.breaks[1 : a0 + 1][::-1], sb.breaks[1 : b0 + 1][::-1])  # fmt: skip
-    if a1 < len(x) and b1 < len(y) and x[a1] == y[b1]:
-        ahead = _agreeing(sa.codes[a1:], sb.codes[b1:], sa.breaks[a1:], sb.breaks[b1:])
+    # back: not across the last break at or before a0 (or b0); ahead: not past the next one
+    back = min(a0 - _break_before(sa, a0), b0 - _break_before(sb, b0))
+    ahead = min(_break_after(sa, a1) - a1, _break_after(sb, b1) - b1)
+    back = _agreeing_back(x, a0, y, b0, back)
+    ahead = _agreeing_ahead(x, a1, y, b1, ahead)
     return a0 - back, a1 + ahead, b0 - back, b1 + ahead
 
 
-def _agreeing(x: np.ndarray, y: np.ndarray, x_breaks: np.ndarray, y_breaks: np.ndarray) -> int:
-    """How many leading characters `x` and `y` share with no break before any of them, looked
-    at a block at a time (a region usually stops widening within a few characters)."""
-    n, done, block = min(len(x), len(y)), 0, 64
-    while done < n:
-        end = min(n, done + block)
-        stop = (x[done:end] != y[done:end]) | x_breaks[done:end] | y_breaks[done:end]
-        if stop.any():
-            return done + int(np.argmax(stop))
-        done, block = end, block * 4
-    return n
+def _break_before(s: Skeleton, i: int) -> int:
+    """The last paragraph break at or before character i (0 when none)."""
+    k = bisect_right(s.paragraphs, i)
+    return s.paragraphs[k - 1] if k else 0
+
+
+def _break_after(s: Skeleton, i: int) -> int:
+    """The first paragraph break at or after character i (the length when none)."""
+    k = bisect_left(s.paragraphs, i)
+    return s.paragraphs[k] if k < len(s.paragraphs) else len(s.text)
+
+
+def _agreeing_ahead(x: str, i: int, y: str, j: int, limit: int) -> int:
+    """How many characters x[i:] and y[j:] share at their start, at most `limit`, compared a
+    block at a time (mostly they differ within a few characters)."""
+    done, block = 0, 8
+    while done < limit:
+        n = min(block, limit - done)
+        if x[i + done : i + done + n] != y[j + done : j + done + n]:
+            return done + next(k for k in range(n) if x[i + done + k] != y[j + done + k])
+        done, block = done + n, block * 4
+    return limit
+
+
+def _agreeing_back(x: str, i: int, y: str, j: int, limit: int) -> int:
+    """How many characters x[:i] and y[:j] share at their end, at most `limit`."""
+    done, block = 0, 8
+    while done < limit:
+        n = min(block, limit - done)
+        if x[i - done - n : i - done] != y[j - done - n : j - done]:
+            return done + next(k for k in range(n) if x[i - done - 1 - k] != y[j - done - 1 - k])
+        done, block = done + n, block * 4
+    return limit
 
 
 def _merge(regions: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
@@ -457,9 +536,7 @@ def _align(
     yb0, yb1 = b0 + ops[0].dest_start, b0 + ops[-1].dest_end
     same = sum(op.src_end - op.src_start for op in ops if op.tag == "equal")
     own = sum(
-        int((~set_phrase[a0 + op.src_start : a0 + op.src_end]).sum())
-        for op in ops
-        if op.tag == "equal"
+        int((~set_phrase[op.src_start : op.src_end]).sum()) for op in ops if op.tag == "equal"
     )
     if own < min_chars:
         return None
@@ -467,26 +544,24 @@ def _align(
     substitutions: list[dict] = []
     for op in ops:
         if op.tag == "equal":
-            symbols = sa.codes[a0 + op.src_start : a0 + op.src_end] >= _SYMBOL
-            for i in np.flatnonzero(symbols).tolist():
-                ia, ib = a0 + op.src_start + i, b0 + op.dest_start + i
-                if sa.text[ia] in (NAME, FIGURE):
-                    wa = a[sa.starts[ia] : sa.ends[ia]]
-                    wb = b[sb.starts[ib] : sb.ends[ib]]
-                    if wa != wb:
-                        kind = "name" if sa.text[ia] == NAME else "figure"
-                        substitutions.append({"kind": kind, "a": wa, "b": wb})
+            for ia in sa.symbols_between(a0 + op.src_start, a0 + op.src_end):
+                ib = ia - (a0 + op.src_start) + b0 + op.dest_start
+                wa = a[sa.starts[ia] : sa.end(ia)]
+                wb = b[sb.starts[ib] : sb.end(ib)]
+                if wa != wb:
+                    kind = "name" if sa.text[ia] == NAME else "figure"
+                    substitutions.append({"kind": kind, "a": wa, "b": wb})
         else:
             ia0, ia1 = a0 + op.src_start, a0 + op.src_end
             ib0, ib1 = b0 + op.dest_start, b0 + op.dest_end
-            wa = a[sa.starts[ia0] : sa.ends[ia1 - 1]] if ia1 > ia0 else ""
-            wb = b[sb.starts[ib0] : sb.ends[ib1 - 1]] if ib1 > ib0 else ""
+            wa = a[sa.starts[ia0] : sa.end(ia1 - 1)] if ia1 > ia0 else ""
+            wb = b[sb.starts[ib0] : sb.end(ib1 - 1)] if ib1 > ib0 else ""
             substitutions.append({"kind": "text", "a": wa, "b": wb})
     return Passage(
         a_start=sa.starts[xa0],
-        a_end=_closed(a, sa.starts[xa0], sa.ends[xa1 - 1]),
+        a_end=_closed(a, sa.starts[xa0], sa.end(xa1 - 1)),
         b_start=sb.starts[yb0],
-        b_end=_closed(b, sb.starts[yb0], sb.ends[yb1 - 1]),
+        b_end=_closed(b, sb.starts[yb0], sb.end(yb1 - 1)),
         similarity=round(same / length, 3),
         substitutions=substitutions,
     )
