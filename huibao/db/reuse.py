@@ -19,6 +19,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import psycopg
@@ -65,23 +66,30 @@ def copy_fingerprints(conn: psycopg.Connection, rows: Iterable[tuple[int, np.nda
             copy.write(block)
 
 
+# A fingerprint's holders are read up to one more than the boilerplate limit (whether it is
+# boilerplate needs no more, and the set phrases of a large corpus have thousands).
 _CANDIDATES = """
-    with mine as (
-        select unnest(%(hashes)s::bigint[]) as hash
-    ), shared as (
-        select f.hash, f.document_id from reuse_fingerprints f join mine using (hash)
-        where f.document_id <> all(%(exclude)s::bigint[])
-    ), common as (
-        select hash from shared group by hash
-        having count(*) > greatest(%(reports)s, %(share)s * (select count(*) from documents))
+    with n as (
+        select greatest(%(reports)s, floor(%(share)s * (select count(*) from documents)))::int
+            as most
+    ), per as (
+        select m.hash, array(
+            select f.document_id from reuse_fingerprints f
+            where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
+            limit (select most from n) + 1
+        ) as ids
+        from unnest(%(hashes)s::bigint[]) as m (hash)
     ), ranked as (
-        select document_id, count(*) as n from shared s
-        where not exists (select 1 from common c where c.hash = s.hash)
-        group by document_id having count(*) >= %(min_shared)s
-        order by n desc, document_id limit %(max)s
+        select d.document_id, count(*) as c
+        from per cross join n cross join unnest(per.ids) as d (document_id)
+        where cardinality(per.ids) <= n.most
+        group by d.document_id having count(*) >= %(min_shared)s
+        order by c desc, d.document_id limit %(max)s
     )
-    select (select coalesce(array_agg(hash), '{}') from common),
-           (select coalesce(array_agg(document_id order by n desc, document_id), '{}') from ranked)
+    select (select coalesce(array_agg(hash), '{}') from per cross join n
+            where cardinality(ids) > n.most),
+           (select coalesce(array_agg(document_id order by c desc, document_id), '{}')
+            from ranked)
 """
 
 
@@ -123,7 +131,12 @@ def ordered(x: Report, y: Report) -> tuple[Report, Report]:
 
 
 def _key(r: Report) -> tuple[bytes, int]:
-    return hashlib.blake2b(r.text.encode("utf-8"), digest_size=8).digest(), r.id
+    return _digest(r.text), r.id
+
+
+@lru_cache(maxsize=4096)
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
 
 
 def compare_reports(
