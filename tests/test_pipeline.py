@@ -81,6 +81,18 @@ def test_run_is_recorded_with_its_counts(ingested, pg_url):
     assert (status, new, docs) == ("completed", 3, 11) and flow_run_id
 
 
+def test_every_status_stored_is_one_the_models_name(ingested, pg_url):
+    from huibao.models.statuses import PATH_STATUSES, RUN_STATUSES, SOURCE_STATUSES
+
+    for table, known in (
+        ("sources", SOURCE_STATUSES),
+        ("source_paths", PATH_STATUSES),
+        ("ingest_runs", RUN_STATUSES),
+    ):
+        stored = {r[0] for r in query(pg_url, f"select distinct status from {table}")}
+        assert stored and stored <= set(known), (table, stored)
+
+
 def test_second_run_of_an_unchanged_folder_loads_nothing(ingested, pg_url):
     from huibao.flows.ingest import ingest
 
