@@ -6,7 +6,7 @@
   `huibao_snippet(text, query)` marks the matches of a window of text (`snippets.py`).
 * Requests: a newly published file is looked for before each one; arguments given as Chinese
   labels become the codes they stand for; a table page shows its reader's columns unless asked
-  for others (`labels.py`, `site.yaml`).
+  for others (`query_rewrite.py`, `labels.py`, `site.yaml`).
 * Pages: cells show labels and links (`cells.py`), facets and headers speak Chinese (templates
   `_facet_results.html`, `_table.html`), `/-/search`, `/-/document/<id>` and `/-/charts`
   (`pages.py`); the page script and style are in `static/`.
@@ -15,15 +15,14 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import unquote
 
 import datasette.handle_exception
 from datasette import hookimpl
 
 from huibao.text.fts import match_expression
 
-from . import cells, pages, reuse_pages, snippets
-from .labels import header, hidden_columns, site
+from . import cells, pages, query_rewrite, reuse_pages, snippets
+from .labels import header, site
 from .reload import adopt, reload_if_replaced
 
 # Datasette 0.65.5 prints a rich traceback for every error page; when the error was never
@@ -46,28 +45,12 @@ def asgi_wrapper(datasette):
         async def huibao_request(scope, receive, send):
             if scope.get("type") == "http":
                 reload_if_replaced(datasette)
-                scope = _rewrite(datasette, scope)
+                scope = query_rewrite.rewrite(datasette, scope)
             await app(scope, receive, send)
 
         return huibao_request
 
     return wrap
-
-
-def _rewrite(datasette, scope: dict) -> dict:
-    parts = [unquote(p) for p in scope.get("path", "").strip("/").split("/")]
-    if len(parts) != 2 or parts[0].startswith("-"):
-        return scope
-    table = parts[1].removesuffix(".json").removesuffix(".csv")
-    query = scope.get("query_string", b"").decode("utf-8", "replace")
-    new = pages.labels_of(datasette).translate_query(query, table)
-    if not parts[1].endswith((".json", ".csv")) and "_col=" not in new and "_nocol=" not in new:
-        hide = "&".join(f"_nocol={c}" for c in hidden_columns(table))
-        if hide:
-            new = f"{new}&{hide}" if new else hide
-    if new == query:
-        return scope
-    return {**scope, "query_string": new.encode("utf-8")}
 
 
 @hookimpl(trylast=True)
