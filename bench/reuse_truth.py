@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from huibao.text import reuse
+from huibao.text import skeleton as skeletons
 from huibao.text.rules import load_lines
 
 TOLERANCE = 5
@@ -128,19 +129,19 @@ def _own(source: str, passage: tuple[int, int, int, int]) -> int:
     """Skeleton characters of a source passage outside set phrases: a passage made of set
     phrases (现在，我代表国务院向大会作政府工作报告) is boilerplate, not a copy."""
     skel = _skeleton(source)
-    mask = reuse.boilerplate_mask(skel.text, reuse.set_phrases())
+    mask = skeletons.boilerplate_mask(skel.text, skeletons.set_phrases())
     return sum(
         1 for i, at in enumerate(skel.starts) if passage[0] <= at < passage[1] and not mask[i]
     )
 
 
-_skeletons: dict[int, reuse.Skeleton] = {}
+_skeletons: dict[int, skeletons.Skeleton] = {}
 
 
-def _skeleton(text: str) -> reuse.Skeleton:
+def _skeleton(text: str) -> skeletons.Skeleton:
     key = id(text)
     if key not in _skeletons:
-        _skeletons[key] = reuse.skeleton(text)
+        _skeletons[key] = skeletons.skeleton(text)
     return _skeletons[key]
 
 

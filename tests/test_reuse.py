@@ -10,7 +10,9 @@ import pytest
 from bench.reuse_truth import generate, score
 from conftest import SHARED
 from huibao.text import reuse
-from huibao.text.reuse import FIGURE, NAME, compare, fingerprints, skeleton
+from huibao.text import skeleton as skeletons
+from huibao.text.reuse import compare
+from huibao.text.skeleton import FIGURE, NAME, fingerprints, skeleton
 
 ORIGINAL = (
     "一、上半年工作情况\n"
@@ -62,7 +64,7 @@ class TestFingerprints:
         rng = random.Random(3)
         alphabet = "发展改革建设推进完善加强服务保障创新产业项目经济社会"
         for _ in range(50):
-            run = "".join(rng.choice(alphabet) for _ in range(reuse.K + reuse.W - 1))
+            run = "".join(rng.choice(alphabet) for _ in range(skeletons.K + skeletons.W - 1))
             a = "".join(rng.choice("一二三四五") for _ in range(30)) + run
             b = run + "".join(rng.choice("六七八九十") for _ in range(40))
             assert set(fingerprints(a)[0].tolist()) & set(fingerprints(b)[0].tolist())

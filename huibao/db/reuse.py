@@ -26,6 +26,7 @@ import psycopg
 
 from huibao.text import reuse
 from huibao.text.reuse import Passage
+from huibao.text.skeleton import prepared
 
 MIN_SHARED = 2  # fingerprints two reports must share to be aligned (a 30-character passage has 2-4)
 MAX_CANDIDATES = 50  # reports aligned with a new one, those sharing most fingerprints first
@@ -49,7 +50,7 @@ class Report:
 
 def hashes(text: str) -> np.ndarray:
     """The distinct fingerprints of a clean text (int64)."""
-    return np.unique(reuse.prepared(text).hashes)
+    return np.unique(prepared(text).hashes)
 
 
 def copy_fingerprints(conn: psycopg.Connection, rows: Iterable[tuple[int, np.ndarray]]) -> None:

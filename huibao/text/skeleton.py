@@ -1,0 +1,316 @@
+"""The skeleton of a text and its fingerprints: what text reuse compares (huibao.text.reuse).
+
+1. **Skeleton.** Each text is reduced to the characters that carry its wording, with a map back
+   to the clean text: punctuation and spaces dropped, a run of digits or a masked figure
+   (`356.8`, `**`, `xx.x`) written as one symbol, a place name (`data/place_names.txt`, or any
+   name ending in a unit word such as 镇, 县, 街道) as another, Latin letters folded to lower case.
+   `全县地区生产总值完成356.8亿元，同比增长5.6%` and `全市地区生产总值完成1,024亿元…` differ only
+   in what the symbols stand for.
+2. **Fingerprints** by winnowing (Schleimer, Wilkerson and Aiken, SIGMOD 2003): the hashes of
+   every `K`-character gram of the skeleton, of which each window of `W` consecutive grams keeps
+   its smallest. Every run of at least `K + W - 1` skeleton characters two texts share yields a
+   fingerprint both keep; most runs of `K` do.
+
+`prepared(text)` makes both once and keeps them for the texts compared most recently.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
+
+import numpy as np
+
+from .chars import HAN, HAN_RANGES
+from .masks import MASK
+from .places import units
+from .rules import load_lines
+
+K = 8  # characters of a gram
+W = 12  # grams of a window: every shared run of K + W - 1 = 19 skeleton characters is seen
+REPEATS = 3  # a fingerprint a text holds more often than this seeds nothing in it
+NAME, FIGURE = "\ue010", "\ue011"  # the skeleton's symbols (private-use characters)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Skeleton:
+    """`text[i]` stands for `clean[starts[i]:end(i)]`: one character, or for a symbol (NAME,
+    FIGURE) the span of the name or figure it replaced. Kept compact (a process keeps the
+    skeletons of the reports it compares most): offsets as int arrays, the ends of the
+    symbols' spans only, and the paragraph breaks as the i of each character a break precedes."""
+
+    text: str
+    starts: Sequence[int]
+    symbols: Sequence[int] = ()  # the i of every symbol, ascending
+    symbol_ends: Sequence[int] = ()  # where the span of each ends in the clean text
+    paragraphs: Sequence[int] = ()  # the i of every character a paragraph break precedes
+
+    def end(self, i: int) -> int:
+        k = bisect_left(self.symbols, i)
+        if k < len(self.symbols) and self.symbols[k] == i:
+            return self.symbol_ends[k]
+        return self.starts[i] + 1
+
+    @property
+    def ends(self) -> list[int]:
+        return [self.end(i) for i in range(len(self.text))]
+
+    def symbols_between(self, i: int, j: int) -> Sequence[int]:
+        """The i of the symbols in text[i:j]."""
+        return self.symbols[bisect_left(self.symbols, i) : bisect_left(self.symbols, j)]
+
+
+@cache
+def _symbols() -> tuple[tuple[re.Pattern, str], ...]:
+    """The patterns of figures and of names the list lacks, each with its symbol: the span of
+    group 1, or of the match. Each is its own pass: an alternation of them is several times
+    slower."""
+    unit = "|".join(map(re.escape, units()))
+    numeral = "[一二三四五六七八九十百零〇两]+"
+    figures = (
+        r"(\d+(?:[.,，]\d+)*(?:\s*[%％‰])?)",
+        rf"({MASK.pattern}(?:\s*[%％‰])?)",
+        # ordinals (第十四届, 第五次) and the numerals of point markers (三是, 四、, （二）): a copy
+        # that adds or drops a point renumbers the others
+        rf"第({numeral})",
+        rf"(?<![{HAN}])({numeral})(?:是|、)",
+        rf"[（(]({numeral})[）)]",
+    )
+    # a name the list lacks (桃源镇, 青山县) only where a run of Chinese starts: inside a run,
+    # any two characters before 市 or 区 (推进城市, 全面推进城区) would pass for one
+    unlisted = rf"(?<![{HAN}\dxX*＊])((?:[{HAN}]{{2,3}}|[xX×*＊]{{1,4}})(?:{unit}))"
+    return (*((re.compile(f), FIGURE) for f in figures), (re.compile(unlisted), NAME))
+
+
+@cache
+def _place_names() -> tuple[np.ndarray, dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """The listed place names: which code points begin one (a table over the BMP), by length
+    the hashes of their code points, and by length the hashes of every name's first that many
+    code points (all sorted)."""
+    by_length: dict[int, list[int]] = {}
+    prefixes: dict[int, list[int]] = {}
+    initial = np.zeros(0x10000, dtype=bool)
+    for name in load_lines("place_names.txt"):
+        codes = np.frombuffer(name.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        for n in range(1, len(name) + 1):
+            prefixes.setdefault(n, []).append(int(_windows(codes[:n], n)[0]))
+        by_length.setdefault(len(name), []).append(prefixes[len(name)][-1])
+        if ord(name[0]) < 0x10000:
+            initial[ord(name[0])] = True
+
+    def table(hashes: dict[int, list[int]]) -> dict[int, np.ndarray]:
+        return {n: np.unique(np.array(h, dtype=np.uint64)) for n, h in hashes.items()}
+
+    return initial, table(by_length), table(prefixes)
+
+
+def _windows(codes: np.ndarray, n: int) -> np.ndarray:
+    """A polynomial hash (mod 2**64) of every `n` consecutive code points."""
+    count = len(codes) - n + 1
+    h = np.zeros(max(count, 0), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(n):
+            h = h * _MULTIPLIER + codes[j : j + count]
+    return h
+
+
+def _listed_names(codes: np.ndarray) -> list[tuple[int, int]]:
+    """Spans of the listed place names, leftmost and longest first, not overlapping (what a
+    regex of the names would match, found with a few array passes instead of one regex step
+    per character): at each place a name may begin, the hash of the next n code points grows
+    one code point at a time while it is the start of some name."""
+    initial, names, prefixes = _place_names()
+    bmp = codes < 0x10000
+    begins = np.flatnonzero(bmp & initial[np.where(bmp, codes, 0)])  # where a name may start
+    wide = codes.astype(np.uint64)
+    found: list[tuple[int, int]] = []
+    h = np.zeros(len(begins), dtype=np.uint64)
+    n = 0
+    with np.errstate(over="ignore"):
+        while len(begins) and n < len(prefixes):
+            n += 1
+            keep = begins <= len(wide) - n  # the places with n code points left
+            begins, h = begins[keep], h[keep] * _MULTIPLIER + wide[begins[keep] + n - 1]
+            if n in names:
+                found += [(int(i), -n) for i in begins[sorted_isin(h, names[n])]]
+            alive = sorted_isin(h, prefixes[n])
+            begins, h = begins[alive], h[alive]
+    spans, reach = [], 0
+    for start, neg in sorted(found):
+        if start >= reach:
+            spans.append((start, start - neg))
+            reach = start - neg
+    return spans
+
+
+_KEPT = (*HAN_RANGES, (ord("a"), ord("z")))  # Chinese, Latin letters
+
+
+def skeleton(text: str) -> Skeleton:
+    """The skeleton of a clean text (see the module's docstring)."""
+    if not text:
+        return Skeleton("", array("i"))
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).copy()
+    newlines = np.cumsum(codes == ord("\n"))  # before symbols overwrite any of them
+    upper = (codes >= ord("A")) & (codes <= ord("Z"))
+    codes[upper] += 32  # Latin letters folded to lower case
+    keep = np.zeros(len(codes), dtype=bool)
+    for low, high in _KEPT:
+        keep |= (codes >= low) & (codes <= high)
+    ends = np.zeros(len(codes), dtype=np.int64)  # of the spans symbols replace
+    spans = [(m.span(1), symbol) for pattern, symbol in _symbols() for m in pattern.finditer(text)]
+    spans += [(span, NAME) for span in _listed_names(codes)]
+    for (start, end), symbol in spans:  # in this order: a name wins over a figure
+        keep[start:end] = False
+        keep[start] = True
+        codes[start] = ord(symbol)
+        ends[start] = end
+    at = np.flatnonzero(keep)
+    kept, spans_end = codes[at], ends[at]
+    symbols = np.flatnonzero(spans_end)
+    after = at + 1
+    after[symbols] = spans_end[symbols]
+    # a break before character i: a newline between the end of i - 1 and the start of i
+    breaks = np.flatnonzero(newlines[at[1:] - 1] > newlines[after[:-1] - 1]) + 1
+    text = kept.tobytes().decode("utf-32-le")
+    return Skeleton(text, _ints(at), _ints(symbols), _ints(after[symbols]), _ints(breaks))
+
+
+def _ints(values: np.ndarray) -> array:
+    out = array("i")
+    out.frombytes(values.astype(np.int32).tobytes())
+    return out
+
+
+_MULTIPLIER = np.uint64(0x100000001B3)
+
+
+def gram_hashes(skel: str, k: int = K) -> np.ndarray:
+    """A 64-bit hash of every `k`-character gram of a skeleton (uint64, one per start)."""
+    n = len(skel)
+    if n < k:
+        return np.empty(0, np.uint64)
+    codes = np.frombuffer(skel.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    h = _windows(codes, k)
+    with np.errstate(over="ignore"):
+        h ^= h >> np.uint64(29)  # mixed, so that windows do not favour small code points
+        h *= np.uint64(0xBF58476D1CE4E5B9)
+        h ^= h >> np.uint64(32)
+    return h
+
+
+def fingerprints(skel: str, k: int = K, w: int = W) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, positions) of the winnowed fingerprints of a skeleton: int64 hashes of the
+    grams each window keeps (its rightmost smallest), and where those grams start."""
+    return _winnow(gram_hashes(skel, k), w)
+
+
+def _winnow(h: np.ndarray, w: int = W) -> tuple[np.ndarray, np.ndarray]:
+    grams = len(h)
+    if not grams:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    if grams <= w:
+        picked = np.array([grams - 1 - int(np.argmin(h[::-1]))])
+    else:
+        windows = np.lib.stride_tricks.sliding_window_view(h, w)
+        rightmost = w - 1 - np.argmin(windows[:, ::-1], axis=1)
+        picked = np.unique(np.arange(len(windows)) + rightmost)
+    return h[picked].view(np.int64), picked.astype(np.int64)
+
+
+@cache
+def set_phrases() -> np.ndarray:
+    """The hashes of every gram of the set phrases (`data/set_phrases.txt`): boilerplate in any
+    collection, however small."""
+    grams = [gram_hashes(skeleton(p).text) for p in load_lines("set_phrases.txt")]
+    return np.unique(np.concatenate(grams)).view(np.int64)
+
+
+def boilerplate_mask(skel: str, boilerplate: np.ndarray) -> np.ndarray:
+    """Which characters of a skeleton lie in a gram that is boilerplate (a sorted array)."""
+    return _mask(gram_hashes(skel).view(np.int64), len(skel), boilerplate)
+
+
+def mask_between(skel: str, a0: int, a1: int, boilerplate: np.ndarray) -> np.ndarray:
+    """`boilerplate_mask` of characters a0 … a1 - 1 only (indexed from a0): the grams that
+    reach them."""
+    lo = max(0, a0 - K + 1)
+    grams = gram_hashes(skel[lo : a1 + K - 1]).view(np.int64)
+    starts = np.flatnonzero(sorted_isin(grams, boilerplate)) + (lo - a0)
+    mask = np.zeros(a1 - a0, dtype=bool)
+    for start in starts.tolist():
+        mask[max(start, 0) : start + K] = True
+    return mask
+
+
+def _mask(grams: np.ndarray, length: int, boilerplate: np.ndarray) -> np.ndarray:
+    starts = np.flatnonzero(sorted_isin(grams, boilerplate))
+    mask = np.zeros(length + 1, dtype=np.int32)
+    np.add.at(mask, starts, 1)
+    np.add.at(mask, starts + K, -1)
+    return np.cumsum(mask[:-1]) > 0
+
+
+class Prepared(NamedTuple):
+    """What comparing a text needs of it, made once."""
+
+    skeleton: Skeleton
+    hashes: np.ndarray  # winnowed fingerprints (int64)
+    positions: np.ndarray  # where each starts in the skeleton
+    few: np.ndarray  # the distinct fingerprints found at most `REPEATS` times
+
+
+CACHE_CHARS = 5_000_000  # characters of text whose preparation a process keeps (about 50 MB)
+
+
+class _Kept:
+    """The preparations of the texts compared most recently, up to `CACHE_CHARS` characters of
+    text: a report is compared with up to 50 others, and a report many copy from with many
+    reports (one process loading a corpus meets the same candidates again and again)."""
+
+    def __init__(self, chars: int) -> None:
+        self.chars, self.held = chars, 0
+        self.items: OrderedDict[str, Prepared] = OrderedDict()
+
+    def get(self, text: str) -> Prepared:
+        found = self.items.get(text)
+        if found is not None:
+            self.items.move_to_end(text)
+            return found
+        skel = skeleton(text)
+        hashes, positions = _winnow(gram_hashes(skel.text))
+        made = self.items[text] = Prepared(skel, hashes, positions, _few(hashes))
+        self.held += len(text)
+        while self.held > self.chars and len(self.items) > 1:
+            old, _ = self.items.popitem(last=False)
+            self.held -= len(old)
+        return made
+
+
+_KEPT_PREPARED = _Kept(CACHE_CHARS)
+
+
+def prepared(text: str) -> Prepared:
+    """The skeleton and fingerprints of a text, made once while it is among those compared
+    most recently."""
+    return _KEPT_PREPARED.get(text)
+
+
+def sorted_isin(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """`np.isin(values, table)` for a sorted `table`, by binary search (no sort of `values`)."""
+    if not len(table):
+        return np.zeros(len(values), bool)
+    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return table[at] == values
+
+
+def _few(hashes: np.ndarray) -> np.ndarray:
+    """The distinct hashes that occur at most `REPEATS` times."""
+    values, counts = np.unique(hashes, return_counts=True)
+    return values[counts <= REPEATS]
