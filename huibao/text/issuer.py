@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .headings import line_marker
+from .numerals import ONE_TO_TEN, YEAR_DIGITS
 from .places import (
     PLACE_CHAR,
     bare_unit,
@@ -51,9 +52,9 @@ class _Clue:
     known: bool = False
 
 
-_YEAR_PREFIX = re.compile(r"^(?:(?:19|20)\d\d|[xX*]{4}|[〇零一二三四五六七八九]{4})\s*年度?")
+_YEAR_PREFIX = re.compile(rf"^(?:(?:19|20)\d\d|[xX*]{{4}}|[{YEAR_DIGITS}]{{4}})\s*年度?")
 _BEFORE_YEAR = re.compile(
-    r"^(?P<org>.+?)(?:关于|(?:19|20)\d\d\s*年|[xX*]{4}年|[〇零一二三四五六七八九]{4}年|上半年|下半年|全年|年度|第?[一二三四]季度|工作)"
+    rf"^(?P<org>.+?)(?:关于|(?:19|20)\d\d\s*年|[xX*]{{4}}年|[{YEAR_DIGITS}]{{4}}年|上半年|下半年|全年|年度|第?[一二三四]季度|工作)"
 )
 _TITLE_NOTE = re.compile(r"[（(]([^（）()]{1,6})[）)]\s*$")
 _NOTE_LEVELS = (
@@ -63,8 +64,8 @@ _NOTE_LEVELS = (
     ("乡", "township"),
 )
 _DATE = re.compile(
-    r"((?:19|20)\d\d|[〇零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月"
-    r"(?:\s*[\d一二三四五六七八九十]{1,3}\s*日)?"
+    rf"((?:19|20)\d\d|[{YEAR_DIGITS}]{{4}})\s*年\s*[\d{ONE_TO_TEN}]{{1,2}}\s*月"
+    rf"(?:\s*[\d{ONE_TO_TEN}]{{1,3}}\s*日)?"
 )
 _CONGRESS = re.compile(r"在(?P<body>.{2,40}?)(?:人民代表大会|人大)")
 _SELF = re.compile(r"我代表(?P<who>[^，,。、；：\s]{2,24}?)(?=[，,]|向|作|就|对|$)")
@@ -77,7 +78,7 @@ def _follow(*words: str) -> re.Pattern:
 
 
 _AFTER_PLACE_IN_TITLE = re.compile(
-    r"人民政府|政府|\d|[〇零一二三四五六七八九]{4}年|关于|上半年|下半年|全年|年度|第[一二三四]季度|"
+    rf"人民政府|政府|\d|[{YEAR_DIGITS}]{{4}}年|关于|上半年|下半年|全年|年度|第[一二三四]季度|"
     r"[（(]|\Z|" + PLACE_CHAR + "{1,12}?(?:" + "|".join(department_suffixes()) + ")"
 )
 

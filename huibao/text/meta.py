@@ -16,6 +16,7 @@ from functools import cache
 
 from .issuer import Issuer, find_issuer
 from .model import Section
+from .numerals import ONE_TO_TEN
 from .places import PLACE_CHAR, bare_unit, national_place, organs, unit_level, units
 from .roles import heading_roles
 from .rules import load_yaml
@@ -194,7 +195,7 @@ def _first_period(text: str) -> str | None:
 _LEVEL_ORDER = ["subdistrict", "township", "district", "county", "city", "province"]
 _COMPARE_BEFORE = re.compile(r"(居|率先|位居|领跑|走在|列|排名|在)$")
 _COMPARE_AFTER = re.compile(
-    r"^(首位|第[一二三四五六七八九十]|前列|一流|排名|率先|领先|之最|唯一|最|前\d|前[一二三四五六七八九十])"
+    rf"^(首位|第[{ONE_TO_TEN}]|前列|一流|排名|率先|领先|之最|唯一|最|前\d|前[{ONE_TO_TEN}])"
 )
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
 NUMERAL_CHARS = "零〇一二两三四五六七八九十百"
+ONE_TO_NINE = "一二三四五六七八九"
+ONE_TO_TEN = ONE_TO_NINE + "十"  # an ordinal, a month or a day (第十, 十二月, 二十八日)
+YEAR_DIGITS = "〇零" + ONE_TO_NINE  # a year in words (二〇二四年, 二零二四年)
 _NAMES = "零一二三四五六七八九"
 
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from .chars import HAN, HAN_RANGES
 from .masks import MASK
+from .numerals import NUMERAL_CHARS
 from .places import units
 from .rules import load_lines
 
@@ -72,7 +73,7 @@ def _symbols() -> tuple[tuple[re.Pattern, str], ...]:
     group 1, or of the match. Each is its own pass: an alternation of them is several times
     slower."""
     unit = "|".join(map(re.escape, units()))
-    numeral = "[一二三四五六七八九十百零〇两]+"
+    numeral = f"[{NUMERAL_CHARS}]+"
     figures = (
         r"(\d+(?:[.,，]\d+)*(?:\s*[%％‰])?)",
         rf"({MASK.pattern}(?:\s*[%％‰])?)",

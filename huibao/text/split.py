@@ -33,6 +33,7 @@ from .headings import (
 )
 from .limits import Limits
 from .model import Document, Section
+from .numerals import ONE_TO_TEN
 from .places import is_signature
 from .titles import (
     is_briefing_title,
@@ -189,7 +190,7 @@ def _opens_report(lines: list[_Paragraph], j: int) -> bool:
 
 # --- heading tree ---------------------------------------------------------------------------
 
-_APPENDIX = re.compile(r"^(附件|附录|附表)\s*[0-9一二三四五六七八九十]{0,3}\s*[:：]?$")
+_APPENDIX = re.compile(rf"^(附件|附录|附表)\s*[0-9{ONE_TO_TEN}]{{0,3}}\s*[:：]?$")
 _GLOSSARY = re.compile(r"(名词解释|名词注释|名词注解|^注释$|^注解$|^释义$)")
 _CLOSING = re.compile(
     r"^(以上(汇报|报告|是|就是)|特此(报告|汇报)|不妥之处|各位代表[！!，,]|同志们[！!，,]|汇报完毕|谢谢)"

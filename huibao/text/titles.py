@@ -11,6 +11,7 @@ import re
 from functools import cache
 
 from .headings import line_marker
+from .numerals import ONE_TO_TEN, YEAR_DIGITS
 from .places import names_an_issuer
 from .rules import load_yaml
 
@@ -18,9 +19,9 @@ _NOTE = r"(?:[（(][^（）()]{1,12}[）)])*"
 _COLLECTION = re.compile(r"汇编|合集|选编|大全|[（(]\s*\d+\s*篇\s*[）)]|\d+篇")
 _SENTENCE_PUNCT = re.compile(r"[。！？；，：:]")
 _DATE_LINE = re.compile(
-    r"^[\dxX*〇零一二三四五六七八九十]{2,4}年[\dxX*一二三四五六七八九十]{1,2}月([\dxX*一二三四五六七八九十]{1,3}日)?$"
+    rf"^[\dxX*{YEAR_DIGITS}十]{{2,4}}年[\dxX*{ONE_TO_TEN}]{{1,2}}月([\dxX*{ONE_TO_TEN}]{{1,3}}日)?$"
 )
-_YEAR = re.compile(r"(?:19|20)\d\d年|[xX*]{4}年|[二〇零一三四五六七八九]{4}年")
+_YEAR = re.compile(rf"(?:19|20)\d\d年|[xX*]{{4}}年|[{YEAR_DIGITS}]{{4}}年")
 
 
 @cache

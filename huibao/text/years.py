@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from .numerals import parse_chinese_numeral
+from .numerals import ONE_TO_NINE, YEAR_DIGITS, parse_chinese_numeral
 
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
-CN_YEAR = re.compile(r"([二〇零一三四五六七八九]{4})年")
-FIVE_YEAR_PLAN = re.compile(r"“?十([一二三四五六七八九])五”?")  # 十四五, 十五五: the Nth plan
+CN_YEAR = re.compile(rf"([{YEAR_DIGITS}]{{4}})年")
+FIVE_YEAR_PLAN = re.compile(rf"“?十([{ONE_TO_NINE}])五”?")  # 十四五, 十五五: the Nth plan
 
 
 def year_number(token: str) -> int | None:
