@@ -235,7 +235,7 @@ def set_phrases() -> np.ndarray:
 
 def boilerplate_mask(skel: str, boilerplate: np.ndarray) -> np.ndarray:
     """Which characters of a skeleton lie in a gram that is boilerplate (a sorted array)."""
-    return _mask(gram_hashes(skel).view(np.int64), len(skel), boilerplate)
+    return mask_between(skel, 0, len(skel), boilerplate)
 
 
 def mask_between(skel: str, a0: int, a1: int, boilerplate: np.ndarray) -> np.ndarray:
@@ -244,17 +244,9 @@ def mask_between(skel: str, a0: int, a1: int, boilerplate: np.ndarray) -> np.nda
     lo = max(0, a0 - K + 1)
     grams = gram_hashes(skel[lo : a1 + K - 1]).view(np.int64)
     starts = np.flatnonzero(sorted_isin(grams, boilerplate)) + (lo - a0)
-    mask = np.zeros(a1 - a0, dtype=bool)
-    for start in starts.tolist():
-        mask[max(start, 0) : start + K] = True
-    return mask
-
-
-def _mask(grams: np.ndarray, length: int, boilerplate: np.ndarray) -> np.ndarray:
-    starts = np.flatnonzero(sorted_isin(grams, boilerplate))
-    mask = np.zeros(length + 1, dtype=np.int32)
-    np.add.at(mask, starts, 1)
-    np.add.at(mask, starts + K, -1)
+    mask = np.zeros(a1 - a0 + 1, dtype=np.int32)
+    np.add.at(mask, np.maximum(starts, 0), 1)
+    np.add.at(mask, np.minimum(starts + K, a1 - a0), -1)
     return np.cumsum(mask[:-1]) > 0
 
 
