@@ -127,6 +127,22 @@ def process_file(
 CHUNK_BYTES = 2_000_000  # a chunk of files for one worker holds at most this much (or one file)
 
 
+def _pool(workers: int, initargs: tuple) -> ProcessPoolExecutor:
+    """A pool whose processes all start at its first submit. By default a pool that spawns
+    starts them one per submit, while its manager thread may be handling the death of another:
+    the two then race over the pool's queue and process table (the new process can fail to
+    start, or outlive the pool waiting for work); this is the path the standard library takes
+    for fork."""
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=initargs,
+    )
+    pool._safe_to_dynamically_spawn_children = False  # type: ignore[attr-defined]
+    return pool
+
+
 def parse_files(
     stats: Iterable[FileStat],
     workers: int,
@@ -169,13 +185,9 @@ def parse_files(
         # so the file that crashes it is found; then every core is used again.
         isolating = bool(retry)
         window = 1 if isolating else workers * 3
-        pool = ProcessPoolExecutor(
-            max_workers=1 if isolating else workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-            initargs=(known, limits, sink),
-        )
+        pool = _pool(1 if isolating else workers, (known, limits, sink))
         in_flight: dict[Future, list[FileStat]] = {}
+        submitted = False
         try:
             while True:
                 while len(in_flight) < window and (retry or not isolating):
@@ -188,6 +200,16 @@ def parse_files(
                     except BrokenProcessPool:  # a process died while idle
                         retry.extend(files)  # they never reached it: no crash counted
                         raise
+                    except (OSError, ValueError) as exc:
+                        # Should a submit still start a process while a death is being handled,
+                        # it finds the pool's queue closed ("handle is closed", "bad value(s)
+                        # in fds_to_keep"): the pool is broken. Nothing can break a pool before
+                        # its first submit, so an error there is a real one.
+                        if not submitted:
+                            raise
+                        retry.extend(files)
+                        raise BrokenProcessPool("a process died while starting another") from exc
+                    submitted = True
                     in_flight[future] = files
                 if not in_flight:
                     break

@@ -75,16 +75,20 @@ def pg_url(embedded_pg) -> str:
     return url
 
 
-KEEP = ("alembic_version", "instance", "topics", "indicator_types")
+# deferred_indexes stays: a run that still holds its claim builds its own set-aside indexes
+KEEP = ("alembic_version", "instance", "topics", "indicator_types", "deferred_indexes")
 
 
 def empty_database(url: str) -> None:
-    """Remove every row huibao wrote (the schema, identity and taxonomies stay)."""
+    """Remove every row huibao wrote (the schema, identity and taxonomies stay). Indexes a
+    killed run set aside are built first: emptying `deferred_indexes` would lose them."""
     import psycopg
 
+    from huibao.db import indexes
     from huibao.db.engine import conninfo
 
     with psycopg.connect(conninfo(url), autocommit=True) as conn:
+        indexes.restore(conn)
         tables = [
             r[0]
             for r in conn.execute("select tablename from pg_tables where schemaname = 'public'")

@@ -161,6 +161,13 @@ class TestDeferredIndexes:
         assert set(indexes.DEFERRABLE) <= index_names(clean_db)
         assert query(clean_db, "select count(*) from deferred_indexes")[0][0] == 0
 
+    def test_emptying_the_database_between_tests_builds_what_a_killed_run_set_aside(self, clean_db):
+        with engine.connect(clean_db) as conn:
+            indexes.defer(conn, "a-run-that-died")
+        empty_database(clean_db)
+        assert set(indexes.DEFERRABLE) <= index_names(clean_db)
+        assert query(clean_db, "select count(*) from deferred_indexes")[0][0] == 0
+
     def test_indexes_of_a_run_still_loading_are_left_to_it(self, clean_db):
         claimer = claims.Claimer(clean_db, "a-run-still-loading", engine.now())
         try:
