@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from huibao.text.clean import clean, restore_raw
 from huibao.text.limits import Limits
+from huibao.text.wrapping import columns
 
 
 def cleaned(raw: str) -> str:
@@ -105,6 +106,83 @@ class TestBrokenLines:
             cleaned("以上汇报。\nxx县人民政府\n2023年7月10日")
             == "以上汇报。\nxx县人民政府\n2023年7月10日"
         )
+
+
+def hard_wrapped(paragraphs: list[str], width: int, indent: str = "") -> str:
+    """Paragraphs as a fixed-width page leaves them: `width` characters a line."""
+    lines = []
+    for p in paragraphs:
+        pieces = [p[i : i + width] for i in range(0, len(p), width)]
+        lines += [indent + pieces[0], *pieces[1:]]
+    return "\n".join(lines)
+
+
+# A report's paragraphs, long enough to show the width they were wrapped at.
+REPORT = [
+    "一、上半年工作开展情况",
+    "今年以来，全县上下坚持稳中求进工作总基调，统筹推进稳增长、促改革、调结构、惠民生、防风险"
+    "各项工作，经济运行总体平稳、稳中有进，主要指标好于预期，为完成全年目标任务打下了坚实基础。",
+    "（一）坚持项目为王，扎实推进重点项目建设和招商引资工作，持续扩大有效投资规模",
+    "全年谋划重点项目一百二十个，新开工项目四十五个，完成投资四十二亿元，同比增长百分之十二，"
+    "新签约招商引资项目二十八个，协议引资八十六亿元，到位资金三十一亿元，项目建设取得明显成效。",
+    "（二）坚持创新驱动，培育发展新质生产力",
+    "新增高新技术企业十二家，科技型中小企业入库八十六家，研发投入强度提高零点三个百分点，"
+    "坚持质量第一、效益优先，推动传统产业转型升级，新兴产业加快成长，产业结构持续优化。",
+    "二、存在的问题",
+    "虽然取得了一定成绩，但仍存在一些困难和问题：经济增长新动能不足，重大项目储备不够，"
+    "民生领域还有不少短板，干部队伍能力作风与新形势新任务的要求还有差距，需要认真加以解决。",
+]
+
+
+class TestHardWrappedText:
+    """A file wrapped at a fixed width (copied from a PDF or a fixed-width page) is read as
+    its paragraphs: a line the width broke continues, whatever the next line begins with."""
+
+    def test_paragraphs_wrapped_at_a_width_are_joined_again(self):
+        assert cleaned(hard_wrapped(REPORT, 24)).split("\n") == REPORT
+
+    def test_a_marker_the_width_put_at_a_line_start_is_text(self):
+        # `坚持质量第` | `一、效益优先`: not a level-1 heading
+        for width in (20, 24, 30):
+            assert "\n一、效益优先" not in cleaned(hard_wrapped(REPORT, width))
+
+    def test_a_heading_longer_than_the_width_is_one_heading(self):
+        text = cleaned(hard_wrapped(REPORT, 20))
+        assert REPORT[3] in text.split("\n")
+
+    def test_a_heading_that_just_fills_the_width_keeps_its_own_line_when_paragraphs_are_indented(
+        self,
+    ):
+        heading = "（一）坚持创新驱动，加快培育发展新质生产力"  # 20 characters, no full stop
+        paragraphs = [*REPORT, heading, *REPORT[1:2], *REPORT[3:4]]
+        wrapped = hard_wrapped(paragraphs, len(heading), indent="\u3000\u3000")
+        assert cleaned(wrapped).split("\n") == paragraphs
+
+    def test_lines_wrapped_by_display_width_are_joined_too(self):
+        # a PDF fills a line's width: half-width digits take half a Chinese character's room
+        paragraphs = [
+            "一、上半年工作开展情况",
+            "全年谋划重点项目120个，新开工项目45个，完成投资42.6亿元，同比增长12.3%，"
+            "新签约招商引资项目28个，协议引资86亿元，到位资金31亿元，项目建设取得明显成效。",
+            "（一）坚持项目为王，全年完成固定资产投资42.6亿元，工业投资18.2亿元，持续扩大有效投资",
+            "新增高新技术企业12家，科技型中小企业入库86家，研发投入强度提高0.3个百分点，"
+            "推动传统产业转型升级，新兴产业加快成长，产业结构持续优化，规上工业增加值增长9.8%。",
+        ]
+        lines = []
+        for p in paragraphs:
+            line = ""
+            for ch in p:
+                if columns(line + ch) > 40:
+                    lines.append(line)
+                    line = ""
+                line += ch
+            lines.append(line)
+        assert cleaned("\n".join(lines)).split("\n") == paragraphs
+
+    def test_a_file_with_a_paragraph_per_line_is_not_taken_for_a_wrapped_one(self):
+        # long heading lines without a full stop, one after another, of one length
+        raw = "\n".join(REPORT[:2] + ["（一）" + "推进重点项目建设" * 3] * 6 + REPORT[2:])
+        assert cleaned(raw).split("\n") == raw.split("\n")
 
 
 class TestWidth:

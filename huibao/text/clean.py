@@ -33,6 +33,7 @@ from .rules import (
     markdown_prefix,
 )
 from .titles import is_collection_title, is_date_line, is_strong_title, is_title
+from .wrapping import wrap_of
 
 
 @dataclass(slots=True)
@@ -84,6 +85,7 @@ class _RawLine:
     text: str  # the line as it reads after its own edits
     blank_before: bool  # a blank or dropped line separates it from the previous kept line
     continued: bool = False  # the previous line was joined to it: it holds a broken sentence
+    indented: bool = False  # it begins with white space
 
 
 _Op = tuple[int, int, str, str]  # raw_start, raw_end, replacement, rule
@@ -122,15 +124,16 @@ def clean(raw: str, *, fmt: str = "txt", limits: Limits | None = None) -> Cleane
         ops.extend(line_ops)
         lead = len(content) - len(content.lstrip())
         trail = len(content) - len(content.rstrip())
-        lines.append(_RawLine(start + lead, end - trail, end, nl_end, text, gap))
+        lines.append(_RawLine(start + lead, end - trail, end, nl_end, text, gap, indented=lead > 0))
         gap = False
 
+    wrapped = _broken_by_layout(raw, lines)
     for i, line in enumerate(lines):
         newline = raw[line.nl_start : line.nl_end]
         if i == len(lines) - 1:
             if newline:
                 ops.append((line.nl_start, line.nl_end, "", "newline"))
-        elif _should_join(lines, i):
+        elif _should_join(lines, i, wrapped[i]):
             ops.append((line.nl_start, line.nl_end, "", "join_line"))
             lines[i + 1].text = line.text + lines[i + 1].text  # joined lines are judged as one
             lines[i + 1].blank_before = line.blank_before
@@ -354,8 +357,40 @@ def _forms_word(body: str, i: int, letter: str, restored: str, words: frozenset[
 _CONTINUATION = tuple("，。、；：！？）》」』”’…%")
 
 
-def _should_join(lines: list[_RawLine], i: int) -> bool:
-    """Join line i to line i+1 when line i was broken mid-sentence."""
+def _broken_by_layout(raw: str, lines: list[_RawLine]) -> list[bool]:
+    """Which lines the layout of a hard-wrapped file broke (huibao.text.wrapping). A heading
+    alone on its line must fill the width (it may as well end just short of it), and where the
+    file indents the first line of its paragraphs, a line before an indented one ended its
+    paragraph, whatever its width."""
+    # the width is the layout's: measured on the raw lines, before width and censoring edits
+    layout = [raw[ln.start : ln.end] for ln in lines]
+    ended = [is_complete(ln.text) for ln in lines]
+    heading_only = [_is_heading_only(ln.text) for ln in lines]
+    # headings end without a full stop at any length: only the other lines tell the width
+    body = [i for i, h in enumerate(heading_only) if not h]
+    wrap = wrap_of([layout[i] for i in body], [ended[i] for i in body])
+    if wrap is None:
+        return [False] * len(lines)
+    broke = [
+        not e and wrap.reaches(line, strict=h)
+        for line, e, h in zip(layout, ended, heading_only, strict=True)
+    ]
+    next_indented = [ln.indented for ln in lines[1:]] + [False]
+    after_end = [n for e, n in zip(ended, next_indented, strict=True) if e]
+    after_break = [n for x, n in zip(broke, next_indented, strict=True) if x]
+    if _mostly(after_end) and not _mostly(after_break, share=0.2):
+        return [x and not n for x, n in zip(broke, next_indented, strict=True)]
+    return broke
+
+
+def _mostly(flags: list[bool], share: float = 0.8) -> bool:
+    """Whether at least `share` of `flags` (and at least five) are true."""
+    return sum(flags) >= max(5, share * len(flags))
+
+
+def _should_join(lines: list[_RawLine], i: int, wrapped: bool = False) -> bool:
+    """Join line i to line i+1 when line i was broken mid-sentence. `wrapped`: the file's
+    layout broke line i at its width (huibao.text.wrapping)."""
     prev, nxt = lines[i].text, lines[i + 1].text
     if "\t" in prev or "\t" in nxt:  # table rows
         return False
@@ -363,6 +398,10 @@ def _should_join(lines: list[_RawLine], i: int) -> bool:
         return True
     if lines[i + 1].blank_before or is_complete(prev):
         return False
+    # a heading or a sentence the width broke (a marker after it is its text); a title or a
+    # date may end just where the width does
+    if wrapped and not (is_title(prev) or is_collection_title(prev) or is_date_line(prev)):
+        return True
     if _unclosed(prev) and not line_marker(nxt) and not is_title(nxt):
         return (
             True  # a link or a `《` left open broke the line: `三、关于《` / `…纲要` / `》的说明`
