@@ -179,6 +179,15 @@ class TestHardWrappedText:
             lines.append(line)
         assert cleaned("\n".join(lines)).split("\n") == paragraphs
 
+    def test_a_double_spaced_wrapped_file_is_read_as_its_paragraphs(self):
+        raw = hard_wrapped(REPORT, 24).replace("\n", "\n\n")
+        assert cleaned(raw).split("\n") == REPORT
+
+    def test_a_blank_line_after_a_full_line_ends_its_paragraph_in_a_single_spaced_file(self):
+        heading = "（一）坚持创新驱动，加快培育发展新质生产力"  # 20 characters, no full stop
+        raw = hard_wrapped([*REPORT, heading], len(heading)) + "\n\n" + REPORT[1]
+        assert cleaned(raw).split("\n")[-2:] == [heading, REPORT[1]]
+
     def test_a_file_with_a_paragraph_per_line_is_not_taken_for_a_wrapped_one(self):
         # long heading lines without a full stop, one after another, of one length
         raw = "\n".join(REPORT[:2] + ["（一）" + "推进重点项目建设" * 3] * 6 + REPORT[2:])

@@ -359,9 +359,10 @@ _CONTINUATION = tuple("，。、；：！？）》」』”’…%")
 
 def _broken_by_layout(raw: str, lines: list[_RawLine]) -> list[bool]:
     """Which lines the layout of a hard-wrapped file broke (huibao.text.wrapping). A heading
-    alone on its line must fill the width (it may as well end just short of it), and where the
+    alone on its line must fill the width (it may as well end just short of it); where the
     file indents the first line of its paragraphs, a line before an indented one ended its
-    paragraph, whatever its width."""
+    paragraph, whatever its width, and so did a line before a blank one, unless the file is
+    double-spaced."""
     # the width is the layout's: measured on the raw lines, before width and censoring edits
     layout = [raw[ln.start : ln.end] for ln in lines]
     ended = [is_complete(ln.text) for ln in lines]
@@ -375,6 +376,11 @@ def _broken_by_layout(raw: str, lines: list[_RawLine]) -> list[bool]:
         not e and wrap.reaches(line, strict=h)
         for line, e, h in zip(layout, ended, heading_only, strict=True)
     ]
+    # a blank line after a broken line ends its paragraph, unless the file puts one after
+    # every line (double spacing separates nothing)
+    blank_after = [ln.blank_before for ln in lines[1:]] + [False]
+    if not _mostly([b for x, b in zip(broke, blank_after, strict=True) if x]):
+        broke = [x and not b for x, b in zip(broke, blank_after, strict=True)]
     next_indented = [ln.indented for ln in lines[1:]] + [False]
     after_end = [n for e, n in zip(ended, next_indented, strict=True) if e]
     after_break = [n for x, n in zip(broke, next_indented, strict=True) if x]
@@ -396,12 +402,12 @@ def _should_join(lines: list[_RawLine], i: int, wrapped: bool = False) -> bool:
         return False
     if nxt.startswith(_CONTINUATION) or is_bare_marker(prev):
         return True
-    if lines[i + 1].blank_before or is_complete(prev):
-        return False
     # a heading or a sentence the width broke (a marker after it is its text); a title or a
     # date may end just where the width does
     if wrapped and not (is_title(prev) or is_collection_title(prev) or is_date_line(prev)):
         return True
+    if lines[i + 1].blank_before or is_complete(prev):
+        return False
     if _unclosed(prev) and not line_marker(nxt) and not is_title(nxt):
         return (
             True  # a link or a `《` left open broke the line: `三、关于《` / `…纲要` / `》的说明`
