@@ -82,8 +82,9 @@ def build_indexes(url: str, run: str) -> list[str]:
 
 @task(**DB)
 def find_reuse(url: str) -> tuple[int, int, int]:
-    """Compare the reports the parser processes could not (a run killed in between, reports
-    loaded before text reuse existed), then summarise each report's reuse."""
+    """Compare the reports not compared yet (this run's, and any a killed run or a database
+    older than text reuse left) with everything loaded, all at once, then summarise each
+    report's reuse."""
     with connect(url) as conn:
         return (*reuse.check_all(conn), reuse.refresh_summaries(conn))
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Text,
     UniqueConstraint,
     text,
@@ -631,9 +632,10 @@ class DeferredIndex(SQLModel, table=True):
 
 
 class ReuseFingerprint(SQLModel, table=True):
-    """The winnowed fingerprints of a report's text (huibao.text.reuse): how the reports that
-    share passages with a new one are found, in one query. How many reports hold a fingerprint
-    is its document frequency; those held by very many are boilerplate."""
+    """The winnowed fingerprints of a report's text (huibao.text.reuse), each where it starts
+    in the report's skeleton: how the reports that share passages with new ones are found, in
+    one query. How many reports hold a fingerprint is its document frequency; those held by
+    very many are boilerplate."""
 
     __tablename__ = "reuse_fingerprints"
     __table_args__ = (Index("ix_reuse_fingerprints_document_id", "document_id"),)
@@ -646,6 +648,27 @@ class ReuseFingerprint(SQLModel, table=True):
             BigInteger, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
         ),
         description="the report",
+    )
+    positions: list[int] = Field(
+        sa_column=Column(ARRAY(Integer), nullable=False),
+        description="where the k-gram starts in the report's skeleton (each time)",
+    )
+
+
+class ReuseSkeleton(SQLModel, table=True):
+    """A report's skeleton (huibao.text.skeleton, packed): what comparing it again needs."""
+
+    __tablename__ = "reuse_skeletons"
+
+    document_id: int = Field(
+        sa_column=Column(
+            BigInteger, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+        ),
+        description="the report",
+    )
+    skeleton: bytes = Field(
+        sa_column=Column(LargeBinary, nullable=False),
+        description="its characters, where each is in the clean text, its names and figures",
     )
 
 

@@ -83,7 +83,7 @@ class TestIngestFindsReuse:
             query(clean_db, "select document_id, nearest_document_id from reuse_documents")
         )
         assert nearest == {qs: lv, lv: qs}
-        # every report was compared, by the parser process that loaded it
+        # every report was compared, by the run's last step
         assert query(clean_db, "select count(*) from reuse_checks")[0][0] == len(ids)
 
     def test_a_report_loaded_later_is_compared_with_those_loaded_before(
@@ -180,17 +180,35 @@ class TestBoilerplate:
                     conn, FileStat(f"/x/{i}.txt", 1, i), parse_text(text), "t"
                 )
                 ids.append(loaded.ids[0][0])
-            first = reuse.hashes(conn.execute(
-                "select clean_text from documents where id = %s", (ids[0],)
-            ).fetchone()[0])  # fmt: skip
             conn.commit()
             # every report holds the common passage: over a limit of 3 reports, it is boilerplate
-            boilerplate, found = reuse.candidates(conn, first, [ids[0]], boilerplate_reports=3)
-            assert found == [ids[1]]  # only the report sharing its own passage
-            assert set(boilerplate) <= set(first.tolist()) and boilerplate
-            # under a limit of 10 the common passage makes every report a candidate
-            _, found = reuse.candidates(conn, first, [ids[0]], boilerplate_reports=10)
-            assert sorted(found) == sorted(ids[1:])
+            prints, common, most = reuse.holders(conn, [ids[0]], boilerplate_reports=3)
+            assert most == 3
+            assert set(prints.docs.tolist()) == {ids[0], ids[1]}  # only its own passage pairs
+            own = set(reuse.fingerprints(text_of(conn, ids[0])).hashes.tolist())
+            assert own & set(common.tolist())
+            # under a limit of 10 the common passage is held by every report
+            prints, _, _ = reuse.holders(conn, [ids[0]], boilerplate_reports=10)
+            assert set(prints.docs.tolist()) == set(ids)
+
+    def test_a_passage_many_reports_hold_is_stored_in_no_pair(self, clean_db):
+        common = "全面推行河湖长制，开展河道清四乱专项整治行动，清理河道垃圾三千余吨，拆除违法建筑四十余处"
+        own = "新建改建农村公路一百二十公里，完成危桥改造十二座，建制村通双车道比例达到百分之八十五"
+        with engine.connect(clean_db) as conn:
+            taxonomies.sync(conn)
+            for i in range(60):  # over BOILERPLATE_REPORTS: the common passage is boilerplate
+                text = f"第{i}号报告\n一、工作情况\n{common}。\n" + (
+                    own if i < 2 else f"其他内容{i}"
+                )
+                load.load_source(conn, FileStat(f"/x/{i}.txt", 1, i), parse_text(text), "t")
+            conn.commit()
+            assert reuse.check_all(conn)[0] == 60
+            pairs = conn.execute("select doc_a, doc_b, a_start, a_end from reuse_passages").fetchall()
+            assert len(pairs) == 1  # the two reports sharing their own passage
+
+
+def text_of(conn, doc_id: int) -> str:
+    return conn.execute("select clean_text from documents where id = %s", (doc_id,)).fetchone()[0]
 
 
 def huibao(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -249,7 +267,12 @@ class TestCommand:
         assert "no loaded report shares a passage" in proc.stdout
 
 
-def test_fingerprints_of_a_report_are_its_distinct_winnowed_hashes():
+def test_what_is_stored_of_a_report_are_its_fingerprints_where_they_are_and_its_skeleton():
+    from huibao.text.skeleton import skeleton, unpack
+
     text = parse_path(LVSHUI, keywords=False).documents[0].text
-    found = reuse.hashes(text)
-    assert found.dtype == np.int64 and len(found) == len(set(found.tolist())) > 20
+    found = reuse.fingerprints(text)
+    assert found.hashes.dtype == np.int64 and len(found.hashes) == len(found.positions) > 20
+    stored, made = unpack(found.skeleton), skeleton(text)
+    for field in ("text", "starts", "symbols", "symbol_ends", "paragraphs"):
+        assert list(getattr(stored, field)) == list(getattr(made, field))

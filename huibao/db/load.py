@@ -261,7 +261,7 @@ def load_sources(
         n_docs = sum(len(p.documents) for _, p in items)
         n_sections = sum(len(d.sections) for _, p in items for d in p.documents)
         doc_ids, section_ids = (iter(ids) for ids in new_ids(conn, n_docs, n_sections))
-        fingerprint = reuse.hashes if reuse_prints else None
+        fingerprint = reuse.fingerprints if reuse_prints else None
         batch = Rows()
         for sid, (_, p) in zip(source_ids, items, strict=True):
             batch.add_source(sid, p, version, doc_ids, section_ids, fingerprint)

@@ -1,16 +1,17 @@
-"""Text reuse in Postgres: each report's fingerprints are stored with it, and a report is
-compared with everything loaded in one query (the reports sharing enough fingerprints), then
-aligned with those candidates (huibao.text.reuse) and its passages stored.
+"""Text reuse in Postgres: each report's fingerprints (with where they are) and skeleton are
+stored with it; a run's last step compares the reports not compared yet with everything loaded,
+all of them at once: one query finds every report holding one of their fingerprints, the pairs
+are sifted over all their skeletons together (huibao.text.reuse_pairs), and the pairs that pass
+are aligned (huibao.text.reuse) and their passages stored.
 
-Parser processes compare the reports they load right after storing them; a report they could
-not compare (a run killed in between, a database loaded before this existed) has no row in
-`reuse_checks`, and the run's last step compares it. Two reports loaded at the same moment by
-two processes may both find each other: the pair is always aligned in the same order (by a hash
-of the texts) and a passage stored twice is stored once.
+A report not compared (loaded by a run killed before its last step, or before text reuse
+existed) has no row in `reuse_checks`; the next run compares it. A pair is always aligned in
+the same order (by a hash of the texts), so its passages do not depend on which of the two was
+loaded first.
 
-Boilerplate: fingerprints held by very many reports (`boilerplate_limit`) find no candidates
-and start no passage; the set phrases shipped as data are boilerplate however few reports
-there are (huibao.text.reuse).
+Boilerplate: fingerprints held by very many reports (`boilerplate_limit`) pair nothing and
+start no passage; the set phrases shipped as data are boilerplate however few reports there are
+(huibao.text.reuse).
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ from functools import lru_cache
 import numpy as np
 import psycopg
 
-from huibao.text import reuse
+from huibao.text import reuse, reuse_pairs
 from huibao.text.reuse import Passage
-from huibao.text.skeleton import prepared
+from huibao.text.reuse_pairs import Prints
+from huibao.text.skeleton import Skeleton, pack, prepared, set_phrases, sorted_isin, unpack
 
-MIN_SHARED = 2  # fingerprints two reports must share to be aligned (a 30-character passage has 2-4)
-MAX_CANDIDATES = 50  # reports aligned with a new one, those sharing most fingerprints first
 BOILERPLATE_REPORTS = 50  # a fingerprint held by more reports than this and
 BOILERPLATE_SHARE = 0.02  # than this share of them is boilerplate
+CHUNK = 2000  # reports compared at once (what one pass holds in memory grows with it)
 TABLES = ("reuse_passages", "reuse_documents")  # what the site shows
 
 
@@ -48,73 +49,122 @@ class Report:
     place: str | None = None
 
 
-def hashes(text: str) -> np.ndarray:
-    """The distinct fingerprints of a clean text (int64)."""
-    return np.unique(prepared(text).hashes)
+@dataclass(frozen=True, slots=True)
+class Fingerprints:
+    """What is stored of a report to compare it: its fingerprints, where each starts in its
+    skeleton, and the skeleton (packed)."""
+
+    hashes: np.ndarray
+    positions: np.ndarray
+    skeleton: bytes
 
 
-def copy_fingerprints(conn: psycopg.Connection, rows: Iterable[tuple[int, np.ndarray]]) -> None:
-    """COPY the fingerprints of (document id, hashes), as one block of text (a row at a time
-    from Python would cost more than making them)."""
-    block = "".join(
-        "".join(f"{h}\t{doc}\n" for h in found.tolist()) for doc, found in rows if len(found)
-    )
-    if block:
-        with (
-            conn.cursor() as cur,
-            cur.copy("COPY reuse_fingerprints (hash, document_id) FROM STDIN") as copy,
-        ):
-            copy.write(block)
+def fingerprints(text: str) -> Fingerprints:
+    """The fingerprints of a clean text and its packed skeleton."""
+    made = prepared(text)
+    return Fingerprints(made.hashes, made.positions, pack(made.skeleton))
 
 
-# A fingerprint's holders are read up to one more than the boilerplate limit (whether it is
-# boilerplate needs no more, and the set phrases of a large corpus have thousands).
-_CANDIDATES = """
+def copy_fingerprints(conn: psycopg.Connection, rows: Iterable[tuple[int, Fingerprints]]) -> None:
+    """COPY the fingerprints (each once, with where it starts) and skeletons of (document id,
+    Fingerprints), the fingerprints as one block of text (a row at a time from Python would
+    cost more than making them)."""
+    rows = list(rows)
+    if not rows:
+        return
+    block = "".join(_fingerprint_lines(doc, f) for doc, f in rows)
+    with conn.cursor() as cur:
+        if block:
+            with cur.copy("COPY reuse_fingerprints (hash, document_id, positions) FROM STDIN") as c:
+                c.write(block)
+        with cur.copy("COPY reuse_skeletons (document_id, skeleton) FROM STDIN") as c:
+            for doc, f in rows:
+                c.write_row((doc, f.skeleton))
+
+
+def _fingerprint_lines(doc: int, f: Fingerprints) -> str:
+    order = np.lexsort((f.positions, f.hashes))
+    hashes, positions = f.hashes[order].tolist(), f.positions[order].tolist()
+    lines, i = [], 0
+    while i < len(hashes):
+        j = i + 1
+        while j < len(hashes) and hashes[j] == hashes[i]:
+            j += 1
+        lines.append(f"{hashes[i]}\t{doc}\t{{{','.join(map(str, positions[i:j]))}}}\n")
+        i = j
+    return "".join(lines)
+
+
+# The holders of some fingerprints, read up to one more than the boilerplate limit (whether a
+# fingerprint is boilerplate needs no more; the set phrases of a large corpus have thousands).
+_HOLDERS = """
     with n as (
         select greatest(%(reports)s, floor(%(share)s * (select count(*) from documents)))::int
             as most
-    ), per as (
-        select m.hash, array(
-            select f.document_id from reuse_fingerprints f
-            where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
-            limit (select most from n) + 1
-        ) as ids
-        from unnest(%(hashes)s::bigint[]) as m (hash)
-    ), ranked as (
-        select d.document_id, count(*) as c
-        from per cross join n cross join unnest(per.ids) as d (document_id)
-        where cardinality(per.ids) <= n.most
-        group by d.document_id having count(*) >= %(min_shared)s
-        order by c desc, d.document_id limit %(max)s
     )
-    select (select coalesce(array_agg(hash), '{}') from per cross join n
-            where cardinality(ids) > n.most),
-           (select coalesce(array_agg(document_id order by c desc, document_id), '{}')
-            from ranked)
+    select m.hash, x.document_id, x.positions, n.most
+    from ({hashes}) as m (hash) cross join n
+    cross join lateral (
+        select f.document_id, f.positions from reuse_fingerprints f
+        where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
+        limit n.most + 1
+    ) x
 """
+_OF_REPORTS = "select distinct hash from reuse_fingerprints where document_id = any(%(ids)s)"
+_OF_HASHES = "select distinct unnest(%(hashes)s::bigint[])"
 
 
-def candidates(
+def holders(
     conn: psycopg.Connection,
-    found: np.ndarray,
+    ids: Sequence[int] = (),
+    hashes: np.ndarray | None = None,
     exclude: Sequence[int] = (),
     boilerplate_reports: int = BOILERPLATE_REPORTS,
-) -> tuple[list[int], list[int]]:
-    """(boilerplate among `found`, ids of the reports sharing most of the rest), in one query:
-    a fingerprint is boilerplate when more than `boilerplate_reports` reports, and more than
-    BOILERPLATE_SHARE of all, hold it."""
-    row = conn.execute(
-        _CANDIDATES,
+) -> tuple[Prints, np.ndarray, int]:
+    """(every occurrence, in the loaded reports but those in `exclude`, of the fingerprints of
+    reports `ids` or of `hashes` that are not boilerplate; the boilerplate: those and the set
+    phrases, sorted; how many reports a fingerprint may have), in one query. A fingerprint is
+    boilerplate when more than `boilerplate_reports` reports, and more than BOILERPLATE_SHARE
+    of all, hold it."""
+    query = _HOLDERS.format(hashes=_OF_REPORTS if hashes is None else _OF_HASHES)
+    rows = conn.execute(
+        query,
         {
-            "hashes": found.tolist(),
+            "ids": list(ids),
+            "hashes": [] if hashes is None else hashes.tolist(),
             "exclude": list(exclude),
             "reports": boilerplate_reports,
             "share": BOILERPLATE_SHARE,
-            "min_shared": MIN_SHARED,
-            "max": MAX_CANDIDATES,
         },
-    ).fetchone()
-    return list(row[0]), list(row[1])
+    ).fetchall()
+    most = rows[0][3] if rows else boilerplate_reports
+    held = np.array([r[0] for r in rows], dtype=np.int64)
+    values, counts = np.unique(held, return_counts=True)
+    common = values[counts > most]
+    rows = [r for r, common in zip(rows, sorted_isin(held, common), strict=True) if not common]
+    sizes = [len(r[2]) for r in rows]
+    prints = Prints(
+        np.repeat(np.array([r[0] for r in rows], dtype=np.int64), sizes),
+        np.repeat(np.array([r[1] for r in rows], dtype=np.int64), sizes),
+        np.fromiter((p for r in rows for p in r[2]), np.int64, sum(sizes)),
+    )
+    return prints, np.union1d(set_phrases(), common), most
+
+
+def skeletons(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, Skeleton]:
+    """The stored skeletons of reports (made again from the text of one stored without)."""
+    ids = list(ids)
+    found = {
+        doc: unpack(data)
+        for doc, data in conn.execute(
+            "select document_id, skeleton from reuse_skeletons where document_id = any(%s)",
+            (ids,),
+        )
+    }
+    missing = [i for i in ids if i not in found]
+    for r in reports(conn, missing):
+        found[r.id] = prepared(r.text).skeleton
+    return found
 
 
 _REPORT = "select id, clean_text, year, period, admin_level, org, place from documents"
@@ -148,6 +198,17 @@ def compare_reports(
     return reuse.compare(a.text, b.text, boilerplate)
 
 
+def _aligned(
+    x: Report, y: Report, sx: Skeleton, sy: Skeleton, seeds: list[tuple[int, int]],
+    boiler: np.ndarray,
+) -> list[Passage]:  # fmt: skip
+    """The passages of a pair from the seeds found for it (positions in x, in y), aligned in
+    the pair's fixed order."""
+    if ordered(x, y)[0] is x:
+        return reuse.aligned(x.text, sx, y.text, sy, seeds, boiler)
+    return reuse.aligned(y.text, sy, x.text, sx, sorted((q, p) for p, q in seeds), boiler)
+
+
 _INSERT = """
     with new as (
         select nextval(pg_get_serial_sequence('reuse_passages', 'id')) as id, t.*
@@ -171,27 +232,32 @@ _INSERT = """
 """
 
 
-def store_passages(conn: psycopg.Connection, x: Report, y: Report, found: list[Passage]) -> None:
-    """Store the passages of a pair; each joins the family of a passage already stored that
-    overlaps it in either report (the same text copied into a third), else starts one."""
-    if not found:
-        return
+def _passage_rows(x: Report, y: Report, found: list[Passage]) -> dict:
     a, b = ordered(x, y)
-    conn.execute(
-        _INSERT,
-        {
-            "a": a.id,
-            "b": b.id,
-            "a_start": [p.a_start for p in found],
-            "a_end": [p.a_end for p in found],
-            "b_start": [p.b_start for p in found],
-            "b_end": [p.b_end for p in found],
-            "similarity": [p.similarity for p in found],
-            "subs": [json.dumps(p.substitutions, ensure_ascii=False) for p in found],
-            "kind": reuse.relation(_issuer(a), _issuer(b)),
-            "earlier": _earlier(a, b),
-        },
-    )
+    return {
+        "a": a.id,
+        "b": b.id,
+        "a_start": [p.a_start for p in found],
+        "a_end": [p.a_end for p in found],
+        "b_start": [p.b_start for p in found],
+        "b_end": [p.b_end for p in found],
+        "similarity": [p.similarity for p in found],
+        "subs": [json.dumps(p.substitutions, ensure_ascii=False) for p in found],
+        "kind": reuse.relation(_issuer(a), _issuer(b)),
+        "earlier": _earlier(a, b),
+    }
+
+
+def store_passages(
+    conn: psycopg.Connection, found: Iterable[tuple[Report, Report, list[Passage]]]
+) -> None:
+    """Store the passages of pairs, in one pipeline; each joins the family of a passage
+    already stored that overlaps it in either report (the same text copied into a third),
+    else starts one."""
+    rows = [_passage_rows(x, y, p) for x, y, p in found if p]
+    if rows:
+        with conn.cursor() as cur:
+            cur.executemany(_INSERT, rows)
 
 
 def _issuer(r: Report) -> reuse.Issuer:
@@ -203,35 +269,52 @@ def _earlier(a: Report, b: Report) -> int | None:
     return None if first is None else (a.id if first == 0 else b.id)
 
 
-def detect(conn: psycopg.Connection, report: Report, found: np.ndarray | None = None) -> int:
-    """Compare one loaded report with everything else loaded, store its passages and mark it
-    compared, in one transaction. Returns the passages stored. `found`: its fingerprints, when
-    the caller has them (they are stored too when it has none yet)."""
+def _fingerprint_missing(conn: psycopg.Connection, ids: Sequence[int]) -> None:
+    """Store the fingerprints of the reports among `ids` stored without (loaded before text
+    reuse existed, or by a run that did not fingerprint)."""
+    missing = [
+        r[0]
+        for r in conn.execute(
+            "select d.id from documents d where d.id = any(%s) and ("
+            "not exists (select 1 from reuse_skeletons s where s.document_id = d.id) or "
+            "not exists (select 1 from reuse_fingerprints f where f.document_id = d.id))",
+            (list(ids),),
+        )
+    ]
+    if missing:
+        for table in ("reuse_fingerprints", "reuse_skeletons"):
+            conn.execute(f"delete from {table} where document_id = any(%s)", (missing,))
+        copy_fingerprints(conn, [(r.id, fingerprints(r.text)) for r in reports(conn, missing)])
+
+
+def detect(conn: psycopg.Connection, ids: Sequence[int]) -> int:
+    """Compare loaded reports with everything loaded (and with one another), store their
+    passages and mark them compared, in one transaction. Returns the passages stored."""
     with conn.transaction():
-        if found is None:
-            found = np.array(
-                conn.execute(
-                    "select hash from reuse_fingerprints where document_id = %s", (report.id,)
-                ).fetchall(),
-                dtype=np.int64,
-            ).reshape(-1)
-            if not len(found):
-                found = hashes(report.text)
-                copy_fingerprints(conn, [(report.id, found)])
-        common, ids = candidates(conn, found, [report.id])
-        boilerplate = reuse.Boilerplate(common)
-        stored = 0
-        for other in reports(conn, ids):
-            passages = compare_reports(report, other, boilerplate)
-            store_passages(conn, report, other, passages)
-            stored += len(passages)
+        _fingerprint_missing(conn, ids)
+        prints, common, most = holders(conn, ids)
+        docs = np.union1d(prints.docs, np.asarray(ids, dtype=np.int64)).tolist()
+        kept = skeletons(conn, docs)
+        found = reuse_pairs.pairs(prints, kept, ids, common, most)
+        by_id = {r.id: r for r in reports(conn, sorted({d for pair in found for d in pair}))}
+        results = [
+            (by_id[a], by_id[b], _aligned(by_id[a], by_id[b], kept[a], kept[b], seeds, common))
+            for (a, b), seeds in found.items()
+        ]
+        store_passages(conn, results)
+        partners = {i: 0 for i in ids}
+        for a, b in found:
+            for d in (a, b):
+                if d in partners:
+                    partners[d] += 1
         conn.execute(
             "insert into reuse_checks (document_id, candidates, checked_at) "
-            "values (%s, %s, now()) on conflict (document_id) do update "
+            "select t.d, t.c, now() from unnest(%s::bigint[], %s::int[]) as t (d, c) "
+            "on conflict (document_id) do update "
             "set candidates = excluded.candidates, checked_at = excluded.checked_at",
-            (report.id, len(ids)),
+            (list(partners), list(partners.values())),
         )
-    return stored
+    return sum(len(p) for _, _, p in results)
 
 
 def unchecked(conn: psycopg.Connection, limit: int | None = None) -> list[int]:
@@ -245,15 +328,13 @@ def unchecked(conn: psycopg.Connection, limit: int | None = None) -> list[int]:
     return [r[0] for r in rows]
 
 
-def check_all(conn: psycopg.Connection) -> tuple[int, int]:
-    """Compare every report not compared yet; returns (reports, passages)."""
+def check_all(conn: psycopg.Connection, chunk: int = CHUNK) -> tuple[int, int]:
+    """Compare every report not compared yet, `chunk` at a time; returns (reports,
+    passages)."""
     done = passages = 0
-    while ids := unchecked(conn, 100):
-        batch = reports(conn, ids)
-        conn.commit()
-        for report in batch:
-            passages += detect(conn, report)
-            done += 1
+    while ids := unchecked(conn, chunk):
+        passages += detect(conn, ids)
+        done += len(ids)
     return done, passages
 
 
@@ -327,23 +408,31 @@ def similar(
 ) -> list[Similar]:
     """The loaded reports sharing most with a text (not stored), but those in `exclude`:
     `huibao reuse --report`."""
-    found = hashes(text)
-    common, ids = candidates(conn, found, exclude)
-    boilerplate = reuse.Boilerplate(common)
+    mine = prepared(text)
+    loaded, common, most = holders(conn, hashes=np.unique(mine.hashes), exclude=exclude)
+    prints = Prints.join([Prints.of(_UNSTORED, mine), loaded])
+    kept = skeletons(conn, np.unique(loaded.docs).tolist())
+    kept[_UNSTORED] = mine.skeleton
+    found = reuse_pairs.pairs(prints, kept, [_UNSTORED], common, most)
+    others = {r.id: r for r in reports(conn, [b for _, b in found])}
     titles = dict(
         conn.execute(
             "select id, coalesce(display_title, title) from documents where id = any(%s)",
-            (ids,),
+            (list(others),),
         ).fetchall()
     )
     out = []
-    for other in reports(conn, ids):
-        passages = reuse.compare(text, other.text, boilerplate)
+    for (_, other), seeds in found.items():
+        passages = reuse.aligned(text, mine.skeleton, others[other].text, kept[other], seeds,
+                                 common)  # fmt: skip
         if passages:
             chars = sum(p.chars for p in passages)
-            out.append(Similar(other.id, titles.get(other.id), chars, passages))
+            out.append(Similar(other, titles.get(other), chars, passages))
     out.sort(key=lambda s: (-s.chars, s.document_id))
     return out[:limit]
+
+
+_UNSTORED = -1  # the id of a text compared without being stored (ids of reports are positive)
 
 
 def share_of(text_length: int, passages: Sequence[Passage]) -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import psycopg
 
 from huibao.text import ParsedSource
@@ -54,7 +53,7 @@ class Rows:
         self.tables: dict[str, list[tuple]] = {table: [] for table in COPIED}
         # per source: reports, sections, characters, (report id, its section ids), fingerprints
         self.sources: list[tuple[int, int, int, list[tuple[int, list[int]]], list]] = []
-        self.fingerprints: list[tuple[int, np.ndarray]] = []
+        self.fingerprints: list = []  # (report id, huibao.db.reuse.Fingerprints)
 
     def add_source(
         self,
@@ -66,8 +65,8 @@ class Rows:
         fingerprint=None,
     ) -> None:
         """The rows of one source's reports, given ids from iterators over new ids of
-        `documents` and `sections`; `fingerprint(text)`, when given, its text-reuse
-        fingerprints."""
+        `documents` and `sections`; `fingerprint(text)`, when given, what text reuse
+        stores of each report."""
         chars, given, found = 0, [], []
         for ordinal, doc in enumerate(parsed.documents):
             doc_id = next(doc_ids)

@@ -8,7 +8,6 @@ waited out (`errors.retrying`), after which the file is stored again from the st
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 
 import psycopg
@@ -16,7 +15,7 @@ import psycopg
 from huibao.parallel import Outcome, Stored
 from huibao.text.fts import search_texts
 
-from . import load, reuse
+from . import load
 from .engine import connect
 from .errors import REFUSED, retrying
 
@@ -69,7 +68,7 @@ def store(
 ) -> list[Stored]:
     """Store a chunk of outcomes: the parsed reports together in one transaction (each file on
     its own when the database refuses the chunk, to find the file it refuses), then known
-    content and rejections, each in its own. `reuse`: compare the new reports for text reuse (they are fingerprinted)."""
+    content and rejections, each in its own. `reuse`: store what text reuse compares of the new reports (the run's last step compares them)."""
     results: dict[int, Stored] = {}
     batch: dict[str, int] = {}  # content -> the outcome loading it (the first with it)
     for i, o in enumerate(outcomes):
@@ -124,19 +123,4 @@ def _loaded(conn: psycopg.Connection, o: Outcome, version: str) -> bool:
 
 def _stored(conn: psycopg.Connection, o: Outcome, result: load.LoadResult, search: bool) -> Stored:
     rows = search_texts(o.parsed, result.ids) if search else None
-    _find_reuse(conn, o, result)
     return Stored(result.documents, result.sections, result.chars, rows)
-
-
-def _find_reuse(conn: psycopg.Connection, o: Outcome, result: load.LoadResult) -> None:
-    """Compare the reports just stored with everything loaded. A report this fails for is
-    left to the run's last step (it has no `reuse_checks` row); its file is loaded whatever
-    happens here."""
-    for (doc_id, _), found, doc in zip(
-        result.ids, result.fingerprints, o.parsed.documents, strict=False
-    ):
-        report = reuse.Report(
-            doc_id, doc.text, doc.year, doc.period, doc.admin_level, doc.org, doc.place
-        )
-        with contextlib.suppress(REFUSED):
-            reuse.detect(conn, report, found)

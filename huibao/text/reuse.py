@@ -83,10 +83,17 @@ def passages(
     a: str, pa: Prepared, b: str, pb: Prepared, boiler: np.ndarray, min_chars: int = MIN_CHARS
 ) -> list[Passage]:
     """`compare`, from what `prepared` made and a `Boilerplate`'s hashes."""
-    seeds = _seeds(pa, pb, boiler)
+    return aligned(a, pa.skeleton, b, pb.skeleton, _seeds(pa, pb, boiler), boiler, min_chars)
+
+
+def aligned(
+    a: str, sa: Skeleton, b: str, sb: Skeleton, seeds: list[tuple[int, int]],
+    boiler: np.ndarray, min_chars: int = MIN_CHARS,
+) -> list[Passage]:  # fmt: skip
+    """The passages of two clean texts and their skeletons around `seeds` (position in a,
+    position in b, ascending: the fingerprints they share outside `boiler`)."""
     if not seeds:
         return []
-    sa, sb = pa.skeleton, pb.skeleton
     regions = [_widen(sa, sb, r) for r in _chain(seeds)]
     found: list[Passage] = []
     for a0, a1, b0, b1 in _merge(regions):

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
@@ -194,11 +195,19 @@ _MULTIPLIER = np.uint64(0x100000001B3)
 
 def gram_hashes(skel: str, k: int = K) -> np.ndarray:
     """A 64-bit hash of every `k`-character gram of a skeleton (uint64, one per start)."""
-    n = len(skel)
-    if n < k:
+    return code_gram_hashes(codes_of(skel), k)
+
+
+def codes_of(text: str) -> np.ndarray:
+    """The code points of a text (uint32)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def code_gram_hashes(codes: np.ndarray, k: int = K) -> np.ndarray:
+    """`gram_hashes` of code points."""
+    if len(codes) < k:
         return np.empty(0, np.uint64)
-    codes = np.frombuffer(skel.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    h = _windows(codes, k)
+    h = _windows(codes.astype(np.uint64), k)
     with np.errstate(over="ignore"):
         h ^= h >> np.uint64(29)  # mixed, so that windows do not favour small code points
         h *= np.uint64(0xBF58476D1CE4E5B9)
@@ -230,7 +239,7 @@ def set_phrases() -> np.ndarray:
     """The hashes of every gram of the set phrases (`data/set_phrases.txt`): boilerplate in any
     collection, however small."""
     grams = [gram_hashes(skeleton(p).text) for p in load_lines("set_phrases.txt")]
-    return np.unique(np.concatenate(grams)).view(np.int64)
+    return np.unique(np.concatenate(grams).view(np.int64))  # sorted as int64
 
 
 def boilerplate_mask(skel: str, boilerplate: np.ndarray) -> np.ndarray:
@@ -307,3 +316,32 @@ def _few(hashes: np.ndarray) -> np.ndarray:
     """The distinct hashes that occur at most `REPEATS` times."""
     values, counts = np.unique(hashes, return_counts=True)
     return values[counts <= REPEATS]
+
+
+def pack(skel: Skeleton) -> bytes:
+    """A skeleton as compact bytes (what `unpack` reads): a report's skeleton is stored with it,
+    so that comparing it again needs neither its text's patterns nor its names list."""
+    n = len(skel.text)
+    starts = np.asarray(skel.starts, dtype=np.int64)
+    parts = [
+        codes_of(skel.text).astype(np.uint32),
+        np.diff(starts, prepend=0).astype(np.uint32),  # mostly 1: compresses well
+        np.asarray(skel.symbols, dtype=np.uint32),
+        np.asarray(skel.symbol_ends, dtype=np.uint32),
+        np.asarray(skel.paragraphs, dtype=np.uint32),
+    ]
+    header = np.array([n, len(skel.symbols), len(skel.paragraphs)], dtype=np.uint32)
+    return zlib.compress(b"".join(x.tobytes() for x in (header, *parts)), 1)
+
+
+def unpack(data: bytes) -> Skeleton:
+    """The skeleton `pack` made."""
+    raw = np.frombuffer(zlib.decompress(data), dtype=np.uint32)
+    n, symbols, paragraphs = (int(x) for x in raw[:3])
+    at = np.cumsum([3, n, n, symbols, symbols, paragraphs])
+    text = raw[at[0] : at[1]].tobytes().decode("utf-32-le")
+    starts = np.cumsum(raw[at[1] : at[2]].astype(np.int64))
+    return Skeleton(
+        text, _ints(starts), _ints(raw[at[2] : at[3]]), _ints(raw[at[3] : at[4]]),
+        _ints(raw[at[4] : at[5]]),
+    )  # fmt: skip

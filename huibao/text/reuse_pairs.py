@@ -1,0 +1,315 @@
+"""Which pairs among many reports can share a passage, found for all of them at once.
+
+Aligning two reports (huibao.text.reuse) costs about a millisecond; a report shares some
+fingerprint with hundreds of others (set phrases below the boilerplate limit, a sentence every
+plan writes), and few of those pairs hold a passage. So pairs are sifted first, for every new
+report at once, with array operations over all their skeletons:
+
+1. **Seeds**: the occurrences of each fingerprint the new reports hold, paired across reports
+   (a fingerprint held by more than `most` reports is boilerplate and pairs nothing).
+2. **Runs**: seeds of one pair on one diagonal whose grams overlap are one stretch both texts
+   share.
+3. **Widening**: each run is widened while the two skeletons agree, not across a paragraph
+   break, as the aligner does; a run alone on its diagonal that cannot reach `MIN_CHARS` by
+   agreeing characters on either side is given up after a few characters.
+4. **Passing**: a pair passes when one of its runs, or two runs close together on nearly one
+   diagonal (a word edited between them), hold `MIN_CHARS` skeleton characters outside
+   boilerplate in either text: the aligner's own test, which it then applies exactly.
+
+Nothing here touches a database: the caller gives the occurrences and the skeletons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .reuse import DRIFT, GAP, MIN_CHARS
+from .skeleton import REPEATS, K, Prepared, Skeleton, code_gram_hashes, codes_of, sorted_isin
+
+PARTNERS = 50  # reports aligned with a new one at most, those sharing most with it first
+_QUICK = (MIN_CHARS - K + 1) // 2  # what a run of one gram lacks on one side at least
+_NEAR = 3  # runs apart in a pair's order by start that may still be one passage
+_BREAK = np.uint32(1 << 31)  # a paragraph starts here (code points use 21 bits)
+
+
+@dataclass(frozen=True, slots=True)
+class Prints:
+    """Fingerprint occurrences of many reports: hash, report, where its gram starts in the
+    report's skeleton (int64 arrays of one length)."""
+
+    hashes: np.ndarray
+    docs: np.ndarray
+    positions: np.ndarray
+
+    @classmethod
+    def of(cls, doc: int, prepared: Prepared) -> Prints:
+        n = len(prepared.hashes)
+        return cls(prepared.hashes, np.full(n, doc, np.int64), prepared.positions)
+
+    @classmethod
+    def join(cls, parts: Iterable[Prints]) -> Prints:
+        parts = list(parts)
+        if not parts:
+            return cls(*(np.empty(0, np.int64) for _ in range(3)))
+        return cls(*(np.concatenate([getattr(p, f) for p in parts]) for f in cls.__slots__))
+
+
+def pairs(
+    prints: Prints,
+    skeletons: Mapping[int, Skeleton],
+    new: Collection[int],
+    boilerplate: np.ndarray,
+    most: int,
+    partners: int = PARTNERS,
+) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """The pairs (a, b), a < b, of reports with a new one among them that may share a passage,
+    each with its seeds (position in a, position in b, ascending), at most `partners` for
+    each new report. `prints`: the occurrences in the new reports and in every report holding
+    one of their fingerprints; `skeletons`: of all those reports; `boilerplate`: sorted hashes
+    that pair nothing (set phrases, and those more than `most` reports hold)."""
+    ids = np.array(sorted(skeletons), dtype=np.int64)
+    new_at = np.searchsorted(ids, np.fromiter(new, np.int64))
+    at = np.searchsorted(ids, prints.docs)  # reports by their index in `ids` from here on
+    da, pa, db, pb = _seeds(Prints(prints.hashes, at, prints.positions), new_at, boilerplate, most)
+    if not len(da):
+        return {}
+    corpus = _Corpus([skeletons[i] for i in ids.tolist()], boilerplate)
+    runs = _Runs.of(corpus, da, pa, db, pb)
+    ahead, back = _widen(corpus, runs)
+    chosen = _best(runs, _held(corpus, runs, ahead, back), new_at, partners)
+    keep = sorted_isin(_pair_key(da, db), chosen)
+    da, pa, db, pb = ids[da[keep]], pa[keep], ids[db[keep]], pb[keep]
+    order = np.lexsort((pb, pa, db, da))
+    found: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for a, b, p, q in zip(da[order].tolist(), db[order].tolist(), pa[order].tolist(),
+                          pb[order].tolist(), strict=True):  # fmt: skip
+        found.setdefault((a, b), []).append((p, q))
+    return found
+
+
+def _seeds(
+    prints: Prints, new: np.ndarray, boilerplate: np.ndarray, most: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(doc a, position in a, doc b, position in b), a < b, of every occurrence of a new
+    report's fingerprint paired with each occurrence of it in another report."""
+    h, d, p = prints.hashes, prints.docs, prints.positions
+    order = np.lexsort((p, d, h))
+    h, d, p = h[order], d[order], p[order]
+    # a fingerprint a report repeats more than REPEATS times says nothing about where a copy is
+    same = np.r_[True, (h[1:] != h[:-1]) | (d[1:] != d[:-1])]
+    run = np.cumsum(same) - 1
+    keep = np.bincount(run)[run] <= REPEATS
+    keep &= ~sorted_isin(h, boilerplate)
+    h, d, p, first_of_doc = h[keep], d[keep], p[keep], same[keep]
+    if not len(h):
+        return (np.empty(0, np.int64),) * 4
+    starts = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
+    sizes = np.diff(np.r_[starts, len(h)])
+    holders = np.add.reduceat(first_of_doc.astype(np.int64), starts)
+    usable = (holders >= 2) & (holders <= most)
+    group = np.repeat(np.arange(len(starts)), sizes)
+    # each occurrence in a new report with every occurrence of its group
+    is_new = np.isin(d, new)
+    left = np.flatnonzero(is_new & usable[group])
+    count = sizes[group[left]]
+    i = np.repeat(left, count)
+    j = starts[group[i]] + (np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count))
+    # other reports only, and a pair of two new reports once
+    ok = (d[i] != d[j]) & (~is_new[j] | (d[i] < d[j]))
+    i, j = i[ok], j[ok]
+    swap = d[i] > d[j]
+    a, b = np.where(swap, j, i), np.where(swap, i, j)
+    return d[a], p[a], d[b], p[b]
+
+
+class _Corpus:
+    """The skeletons side by side, each report's first character and each paragraph's
+    flagged: code points, how many characters outside boilerplate come before each, and the
+    hash of the `_QUICK` characters from each."""
+
+    def __init__(self, skeletons: list[Skeleton], boilerplate: np.ndarray) -> None:
+        edge = np.full(_QUICK + 1, _BREAK, np.uint32)  # nothing agrees across it
+        parts, offsets, at = [edge], [], len(edge)
+        for s in skeletons:
+            codes = codes_of(s.text).astype(np.uint32)
+            codes[np.asarray(s.paragraphs, dtype=np.int64)] |= _BREAK
+            codes[:1] |= _BREAK
+            parts += [codes, edge]
+            offsets.append(at)
+            at += len(codes) + len(edge)
+        self.offsets = np.array(offsets, dtype=np.int64)
+        self.codes = np.concatenate(parts)
+        plain = self.codes & ~_BREAK
+        grams = code_gram_hashes(plain).view(np.int64)
+        common = np.flatnonzero(sorted_isin(grams, boilerplate))
+        cover = np.zeros(len(plain) + 1, np.int32)
+        np.add.at(cover, common, 1)
+        np.add.at(cover, np.minimum(common + K, len(plain)), -1)
+        own = np.cumsum(cover[:-1]) == 0
+        self.own = np.r_[0, np.cumsum(own)]  # own[j] - own[i]: own characters in i … j - 1
+        self.flags = np.r_[0, np.cumsum(self.codes & _BREAK != 0)]
+        self.quick = code_gram_hashes(plain, _QUICK)
+
+    def at(self, docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
+        return self.offsets[docs] + positions
+
+    def own_between(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        return self.own[end] - self.own[start]
+
+    def quick_ahead(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Whether the `_QUICK` characters from i and j agree, none starting a paragraph."""
+        f = self.flags
+        return (self.quick[i] == self.quick[j]) & (f[i + _QUICK] == f[i]) & (f[j + _QUICK] == f[j])
+
+    def quick_back(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Whether the `_QUICK` characters before i and j agree, widening back from i and j
+        (neither starts a paragraph, and only the first of them may)."""
+        f, q = self.flags, _QUICK
+        return (
+            (self.quick[i - q] == self.quick[j - q])
+            & (f[i + 1] == f[i - q + 1]) & (f[j + 1] == f[j - q + 1])
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Runs:
+    """Stretches two reports share around their seeds, in the order of their pairs and then of
+    their starts in a: the pair (doc a, doc b), where each starts in the corpus in both texts
+    and in a's skeleton, and how long it is."""
+
+    a: np.ndarray
+    b: np.ndarray
+    ia: np.ndarray
+    ib: np.ndarray
+    a0: np.ndarray
+    length: np.ndarray
+
+    @classmethod
+    def of(
+        cls, corpus: _Corpus, da: np.ndarray, pa: np.ndarray, db: np.ndarray, pb: np.ndarray
+    ) -> _Runs:
+        ia, ib = corpus.at(da, pa), corpus.at(db, pb)
+        # one sort by pair and start in a: (pair, a0) as one integer
+        n = len(corpus.offsets)
+        pair = da * n + db
+        shift = max(int(pa.max()).bit_length(), 1)
+        if (n * n).bit_length() + shift < 63:
+            order = np.argsort(pair << shift | pa, kind="stable")
+        else:
+            order = np.lexsort((pa, pair))
+        pair, ia, ib, a0 = pair[order], ia[order], ib[order], pa[order]
+        diag = ib - ia
+        # one run while the grams overlap or touch on one diagonal: all between agrees
+        start = np.r_[True, (pair[1:] != pair[:-1]) | (diag[1:] != diag[:-1])
+                      | (a0[1:] - a0[:-1] > K)]  # fmt: skip
+        first = np.flatnonzero(start)
+        last = np.r_[first[1:], len(pair)] - 1
+        return cls(
+            a=da[order][first],
+            b=db[order][first],
+            ia=ia[first],
+            ib=ib[first],
+            a0=a0[first],
+            length=a0[last] + K - a0[first],
+        )
+
+    def near(self, k: int) -> np.ndarray:
+        """Whether run i + k (of the same pair) starts within GAP after run i ends, on nearly
+        its diagonal (one passage with a word edited between them)."""
+        same = (self.a[k:] == self.a[:-k]) & (self.b[k:] == self.b[:-k])
+        close = self.a0[k:] - (self.a0[:-k] + self.length[:-k]) <= GAP
+        diag = self.ib - self.ia
+        return same & close & (np.abs(diag[k:] - diag[:-k]) <= DRIFT)
+
+
+def _pair_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a << 32 | b
+
+
+def _widen(corpus: _Corpus, runs: _Runs) -> tuple[np.ndarray, np.ndarray]:
+    """How far each run's two texts agree after it and before it (0 for a run given up: one
+    alone on its diagonal that does not agree for half of what it lacks on either side)."""
+    ea, eb = runs.ia + runs.length, runs.ib + runs.length
+    need = np.maximum((MIN_CHARS - runs.length + 1) // 2, 0)
+    one = need == _QUICK  # most runs: a single gram, checked by the hashes
+    live = np.zeros(len(ea), bool)
+    live[one] = corpus.quick_ahead(ea[one], eb[one]) | corpus.quick_back(runs.ia[one], runs.ib[one])
+    rest = np.flatnonzero(~one)
+    reach = int(need[rest].max()) if len(rest) else 0
+    live[rest] = _agreeing(corpus.codes, ea[rest], eb[rest], 1, reach) >= need[rest]
+    live[rest] |= _agreeing(corpus.codes, runs.ia[rest], runs.ib[rest], -1, reach) >= need[rest]
+    for k in range(1, _NEAR + 1):
+        near = runs.near(k)
+        live[k:] |= near
+        live[:-k] |= near
+    go = np.flatnonzero(live)
+    ahead = np.zeros(len(ea), np.int64)
+    back = np.zeros(len(ea), np.int64)
+    ahead[go] = _agreeing(corpus.codes, ea[go], eb[go], 1)
+    back[go] = _agreeing(corpus.codes, runs.ia[go], runs.ib[go], -1)
+    return ahead, back
+
+
+def _agreeing(
+    codes: np.ndarray, i: np.ndarray, j: np.ndarray, step: int, limit: int | None = None
+) -> np.ndarray:
+    """How many characters agree from i and j on (step 1) or before them (step -1), at most
+    `limit`, as the aligner widens: ahead not into a new paragraph, back up to the first
+    character of the paragraph, none when the run starts one."""
+    out = np.zeros(len(i), np.int64)
+    alive = np.arange(len(i))
+    x, y = i.copy(), j.copy()
+    if step < 0:
+        alive = alive[(codes[x] | codes[y]) & _BREAK == 0]
+        x, y = x - 1, y - 1
+    n = 0
+    while len(alive) and (limit is None or n < limit):
+        cx, cy = codes[x[alive]], codes[y[alive]]
+        same = (cx ^ cy) & ~_BREAK == 0
+        starts = (cx | cy) & _BREAK != 0
+        if step > 0:
+            same &= ~starts
+        else:  # the first character of a paragraph is taken, and ends the agreement
+            out[alive[same & starts]] += 1
+            same &= ~starts
+        alive = alive[same]
+        out[alive] += 1
+        x[alive] += step
+        y[alive] += step
+        n += 1
+    return out
+
+
+def _held(corpus: _Corpus, runs: _Runs, ahead: np.ndarray, back: np.ndarray) -> np.ndarray:
+    """Per run, the characters outside boilerplate it holds widened, alone or with one close
+    before it (the larger of the two texts' counts)."""
+    sa, sb = runs.ia - back, runs.ib - back
+    ea, eb = runs.ia + runs.length + ahead, runs.ib + runs.length + ahead
+    held = np.maximum(corpus.own_between(sa, ea), corpus.own_between(sb, eb))
+    for k in range(1, _NEAR + 1):
+        span = np.maximum(corpus.own_between(sa[:-k], ea[k:]), corpus.own_between(sb[:-k], eb[k:]))
+        held[k:] = np.maximum(held[k:], np.where(runs.near(k), span, 0))
+    return held
+
+
+def _best(runs: _Runs, held: np.ndarray, new: np.ndarray, partners: int) -> np.ndarray:
+    """The keys of the pairs whose best run holds MIN_CHARS, sorted, at most `partners` for
+    each new report (those whose best run holds most first)."""
+    key = _pair_key(runs.a, runs.b)
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])  # runs come pair by pair
+    best = np.maximum.reduceat(held, first)
+    key, a, b = key[first], runs.a[first], runs.b[first]
+    passing = best >= MIN_CHARS
+    key, a, b, best = key[passing], a[passing], b[passing], best[passing]
+    # each pair ranked among the pairs of each of its new reports
+    side = np.r_[a, b]
+    mine = np.isin(side, new)
+    side, k2, h2 = side[mine], np.r_[key, key][mine], np.r_[best, best][mine]
+    order = np.lexsort((k2, -h2, side))
+    side, k2 = side[order], k2[order]
+    start = np.flatnonzero(np.r_[True, side[1:] != side[:-1]])
+    rank = np.arange(len(side)) - np.repeat(start, np.diff(np.r_[start, len(side)]))
+    return np.unique(k2[rank < partners])
