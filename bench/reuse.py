@@ -96,20 +96,23 @@ def storage(url: str) -> dict:
         row = conn.execute(
             """
             select (select count(*) from documents), (select sum(char_count) from documents),
-                   (select count(*) from reuse_fingerprints), (select count(*) from reuse_passages),
+                   (select sum(cardinality(positions)) from reuse_fingerprints),
+                   (select count(*) from reuse_passages),
                    (select count(distinct family_id) from reuse_passages),
                    pg_total_relation_size('reuse_fingerprints'),
                    pg_total_relation_size('reuse_passages'),
+                   pg_total_relation_size('reuse_skeletons'),
                    pg_total_relation_size('documents') + pg_total_relation_size('sections')
             """
         ).fetchone()
-    docs, chars, fps, passages, families, fp_bytes, passage_bytes, text_bytes = row
+    docs, chars, fps, passages, families, fp_bytes, passage_bytes, skeleton_bytes, text_bytes = row
     return {
         "documents": docs, "chars": int(chars), "fingerprints": fps, "passages": passages,
         "families": families, "fingerprints_per_report": round(fps / docs),
         "fingerprint_mb": round(fp_bytes / 1e6, 1), "passage_mb": round(passage_bytes / 1e6, 1),
+        "skeleton_mb": round(skeleton_bytes / 1e6, 1),
         "reports_and_sections_mb": round(text_bytes / 1e6, 1),
-        "bytes_per_report": round((fp_bytes + passage_bytes) / docs),
+        "bytes_per_report": round((fp_bytes + passage_bytes + skeleton_bytes) / docs),
     }  # fmt: skip
 
 

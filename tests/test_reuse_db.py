@@ -203,7 +203,9 @@ class TestBoilerplate:
                 load.load_source(conn, FileStat(f"/x/{i}.txt", 1, i), parse_text(text), "t")
             conn.commit()
             assert reuse.check_all(conn)[0] == 60
-            pairs = conn.execute("select doc_a, doc_b, a_start, a_end from reuse_passages").fetchall()
+            pairs = conn.execute(
+                "select doc_a, doc_b, a_start, a_end from reuse_passages"
+            ).fetchall()
             assert len(pairs) == 1  # the two reports sharing their own passage
 
 

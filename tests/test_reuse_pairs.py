@@ -8,13 +8,13 @@ import random
 
 import numpy as np
 import pytest
+from test_reuse import COPY, ORIGINAL
 
 from bench.reuse_truth import generate
 from conftest import SHARED
 from huibao.text import reuse
 from huibao.text.reuse_pairs import Prints, pairs
 from huibao.text.skeleton import pack, prepared, set_phrases, unpack
-from test_reuse import COPY, ORIGINAL
 
 UNRELATED = "我局认真落实安全生产责任制，开展隐患排查整治行动，消除隐患三百余处。\n"
 SHORT = "甲。加快推进农村公路建设工程。乙\n"  # a short phrase ORIGINAL's neighbours might share
