@@ -96,7 +96,7 @@ def storage(url: str) -> dict:
         row = conn.execute(
             """
             select (select count(*) from documents), (select sum(char_count) from documents),
-                   (select sum(cardinality(positions)) from reuse_fingerprints),
+                   (select count(*) + coalesce(sum(cardinality(more)), 0) from reuse_fingerprints),
                    (select count(*) from reuse_passages),
                    (select count(distinct family_id) from reuse_passages),
                    pg_total_relation_size('reuse_fingerprints'),

@@ -649,9 +649,14 @@ class ReuseFingerprint(SQLModel, table=True):
         ),
         description="the report",
     )
-    positions: list[int] = Field(
-        sa_column=Column(ARRAY(Integer), nullable=False),
-        description="where the k-gram starts in the report's skeleton (each time)",
+    position: int = Field(
+        sa_column=Column(Integer, nullable=False),
+        description="where the k-gram first starts in the report's skeleton",
+    )
+    more: list[int] | None = Field(
+        default=None,
+        sa_column=Column(ARRAY(Integer), nullable=True),
+        description="where else it starts, when the report repeats it",
     )
 
 

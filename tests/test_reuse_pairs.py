@@ -14,7 +14,7 @@ from bench.reuse_truth import generate
 from conftest import SHARED
 from huibao.text import reuse
 from huibao.text.reuse_pairs import Prints, pairs
-from huibao.text.skeleton import pack, prepared, set_phrases, unpack
+from huibao.text.skeleton import outline, pack, prepared, set_phrases, unpack, unpack_outline
 
 UNRELATED = "我局认真落实安全生产责任制，开展隐患排查整治行动，消除隐患三百余处。\n"
 SHORT = "甲。加快推进农村公路建设工程。乙\n"  # a short phrase ORIGINAL's neighbours might share
@@ -23,8 +23,8 @@ SHORT = "甲。加快推进农村公路建设工程。乙\n"  # a short phrase O
 def sift(texts: dict[int, str], new, partners: int = 50, most: int = 50):
     made = {i: prepared(t) for i, t in texts.items()}
     prints = Prints.join(Prints.of(i, p) for i, p in made.items())
-    skeletons = {i: p.skeleton for i, p in made.items()}
-    return pairs(prints, skeletons, new, set_phrases(), most, partners)
+    outlines = {i: outline(p.skeleton) for i, p in made.items()}
+    return pairs(prints, outlines, new, set_phrases(), most, partners)
 
 
 def aligned(texts: dict[int, str], pair, seeds):
@@ -72,6 +72,9 @@ def test_a_skeleton_packed_and_unpacked_is_the_same():
     back = unpack(pack(made))
     for field in ("text", "starts", "symbols", "symbol_ends", "paragraphs"):
         assert list(getattr(back, field)) == list(getattr(made, field))
+    codes, paragraphs = unpack_outline(pack(made))
+    assert codes.tolist() == outline(made)[0].tolist()
+    assert paragraphs.tolist() == list(made.paragraphs)
 
 
 @pytest.mark.skipif(not (SHARED / "corpus-national").is_dir(), reason="no shared corpus")

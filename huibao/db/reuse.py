@@ -28,11 +28,21 @@ import psycopg
 from huibao.text import reuse, reuse_pairs
 from huibao.text.reuse import Passage
 from huibao.text.reuse_pairs import Prints
-from huibao.text.skeleton import Skeleton, pack, prepared, set_phrases, sorted_isin, unpack
+from huibao.text.skeleton import (
+    Outline,
+    Skeleton,
+    outline,
+    pack,
+    prepared,
+    set_phrases,
+    sorted_isin,
+    unpack,
+    unpack_outline,
+)
 
 BOILERPLATE_REPORTS = 50  # a fingerprint held by more reports than this and
 BOILERPLATE_SHARE = 0.02  # than this share of them is boilerplate
-CHUNK = 2000  # reports compared at once (what one pass holds in memory grows with it)
+CHUNK = 1000  # reports compared at once (what one pass holds in memory grows with it)
 TABLES = ("reuse_passages", "reuse_documents")  # what the site shows
 
 
@@ -66,7 +76,8 @@ def fingerprints(text: str) -> Fingerprints:
 
 
 def copy_fingerprints(conn: psycopg.Connection, rows: Iterable[tuple[int, Fingerprints]]) -> None:
-    """COPY the fingerprints (each once, with where it starts) and skeletons of (document id,
+    """COPY the fingerprints (each once, with where it starts: the first place, and any
+    others the report repeats it at) and skeletons of (document id,
     Fingerprints), the fingerprints as one block of text (a row at a time from Python would
     cost more than making them)."""
     rows = list(rows)
@@ -75,7 +86,9 @@ def copy_fingerprints(conn: psycopg.Connection, rows: Iterable[tuple[int, Finger
     block = "".join(_fingerprint_lines(doc, f) for doc, f in rows)
     with conn.cursor() as cur:
         if block:
-            with cur.copy("COPY reuse_fingerprints (hash, document_id, positions) FROM STDIN") as c:
+            with cur.copy(
+                "COPY reuse_fingerprints (hash, document_id, position, more) FROM STDIN"
+            ) as c:
                 c.write(block)
         with cur.copy("COPY reuse_skeletons (document_id, skeleton) FROM STDIN") as c:
             for doc, f in rows:
@@ -90,25 +103,27 @@ def _fingerprint_lines(doc: int, f: Fingerprints) -> str:
         j = i + 1
         while j < len(hashes) and hashes[j] == hashes[i]:
             j += 1
-        lines.append(f"{hashes[i]}\t{doc}\t{{{','.join(map(str, positions[i:j]))}}}\n")
+        more = f"{{{','.join(map(str, positions[i + 1 : j]))}}}" if j > i + 1 else "\\N"
+        lines.append(f"{hashes[i]}\t{doc}\t{positions[i]}\t{more}\n")
         i = j
     return "".join(lines)
 
 
 # The holders of some fingerprints, read up to one more than the boilerplate limit (whether a
-# fingerprint is boilerplate needs no more; the set phrases of a large corpus have thousands).
+# fingerprint is boilerplate needs no more; the set phrases of a large corpus have thousands),
+# as text: three numbers a line (hash, report, position), parsed in one step.
+_MOST = "select greatest(%(reports)s, floor(%(share)s * (select count(*) from documents)))::int"
 _HOLDERS = """
-    with n as (
-        select greatest(%(reports)s, floor(%(share)s * (select count(*) from documents)))::int
-            as most
-    )
-    select m.hash, x.document_id, x.positions, n.most
-    from ({hashes}) as m (hash) cross join n
-    cross join lateral (
-        select f.document_id, f.positions from reuse_fingerprints f
-        where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
-        limit n.most + 1
-    ) x
+    copy (
+        select m.hash, x.document_id, unnest(x.positions)
+        from ({hashes}) as m (hash)
+        cross join lateral (
+            select f.document_id, f.position || coalesce(f.more, '{}') as positions
+            from reuse_fingerprints f
+            where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
+            limit %(most)s + 1
+        ) x
+    ) to stdout
 """
 _OF_REPORTS = "select distinct hash from reuse_fingerprints where document_id = any(%(ids)s)"
 _OF_HASHES = "select distinct unnest(%(hashes)s::bigint[])"
@@ -123,32 +138,48 @@ def holders(
 ) -> tuple[Prints, np.ndarray, int]:
     """(every occurrence, in the loaded reports but those in `exclude`, of the fingerprints of
     reports `ids` or of `hashes` that are not boilerplate; the boilerplate: those and the set
-    phrases, sorted; how many reports a fingerprint may have), in one query. A fingerprint is
-    boilerplate when more than `boilerplate_reports` reports, and more than BOILERPLATE_SHARE
-    of all, hold it."""
+    phrases, sorted; how many reports a fingerprint may have). A fingerprint is boilerplate
+    when more than `boilerplate_reports` reports, and more than BOILERPLATE_SHARE of all,
+    hold it."""
+    params = {
+        "ids": list(ids),
+        "hashes": [] if hashes is None else hashes.tolist(),
+        "exclude": list(exclude),
+        "reports": boilerplate_reports,
+        "share": BOILERPLATE_SHARE,
+    }
+    most = conn.execute(_MOST, params).fetchone()[0]
     query = _HOLDERS.format(hashes=_OF_REPORTS if hashes is None else _OF_HASHES)
-    rows = conn.execute(
-        query,
-        {
-            "ids": list(ids),
-            "hashes": [] if hashes is None else hashes.tolist(),
-            "exclude": list(exclude),
-            "reports": boilerplate_reports,
-            "share": BOILERPLATE_SHARE,
-        },
-    ).fetchall()
-    most = rows[0][3] if rows else boilerplate_reports
-    held = np.array([r[0] for r in rows], dtype=np.int64)
-    values, counts = np.unique(held, return_counts=True)
-    common = values[counts > most]
-    rows = [r for r, common in zip(rows, sorted_isin(held, common), strict=True) if not common]
-    sizes = [len(r[2]) for r in rows]
-    prints = Prints(
-        np.repeat(np.array([r[0] for r in rows], dtype=np.int64), sizes),
-        np.repeat(np.array([r[1] for r in rows], dtype=np.int64), sizes),
-        np.fromiter((p for r in rows for p in r[2]), np.int64, sum(sizes)),
-    )
+    with conn.cursor() as cur, cur.copy(query, {**params, "most": most}) as copy:
+        text = b"".join(bytes(block) for block in copy).decode()
+    table = np.fromstring(text, dtype=np.int64, sep=" ").reshape(-1, 3)
+    table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
+    h, d = table[:, 0], table[:, 1]
+    # reports holding each fingerprint: its distinct (hash, report) pairs
+    first = np.r_[True, (h[1:] != h[:-1]) | (d[1:] != d[:-1])] if len(h) else np.empty(0, bool)
+    values, at = np.unique(h, return_inverse=True)
+    reports = np.bincount(at, weights=first, minlength=len(values))
+    common = values[reports > most]
+    keep = ~sorted_isin(h, common)
+    prints = Prints(h[keep].copy(), d[keep].copy(), table[keep, 2].copy())
     return prints, np.union1d(set_phrases(), common), most
+
+
+def outlines(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, Outline]:
+    """The outlines of the stored skeletons of reports (made from the text of one stored
+    without)."""
+    ids = list(ids)
+    found = {
+        doc: unpack_outline(data)
+        for doc, data in conn.execute(
+            "select document_id, skeleton from reuse_skeletons where document_id = any(%s)",
+            (ids,),
+        )
+    }
+    missing = [i for i in ids if i not in found]
+    for r in reports(conn, missing):
+        found[r.id] = outline(prepared(r.text).skeleton)
+    return found
 
 
 def skeletons(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, Skeleton]:
@@ -294,9 +325,10 @@ def detect(conn: psycopg.Connection, ids: Sequence[int]) -> int:
         _fingerprint_missing(conn, ids)
         prints, common, most = holders(conn, ids)
         docs = np.union1d(prints.docs, np.asarray(ids, dtype=np.int64)).tolist()
-        kept = skeletons(conn, docs)
-        found = reuse_pairs.pairs(prints, kept, ids, common, most)
-        by_id = {r.id: r for r in reports(conn, sorted({d for pair in found for d in pair}))}
+        found = reuse_pairs.pairs(prints, outlines(conn, docs), ids, common, most)
+        involved = sorted({d for pair in found for d in pair})
+        by_id = {r.id: r for r in reports(conn, involved)}
+        kept = skeletons(conn, involved)
         results = [
             (by_id[a], by_id[b], _aligned(by_id[a], by_id[b], kept[a], kept[b], seeds, common))
             for (a, b), seeds in found.items()
@@ -411,10 +443,11 @@ def similar(
     mine = prepared(text)
     loaded, common, most = holders(conn, hashes=np.unique(mine.hashes), exclude=exclude)
     prints = Prints.join([Prints.of(_UNSTORED, mine), loaded])
-    kept = skeletons(conn, np.unique(loaded.docs).tolist())
-    kept[_UNSTORED] = mine.skeleton
-    found = reuse_pairs.pairs(prints, kept, [_UNSTORED], common, most)
+    shapes = outlines(conn, np.unique(loaded.docs).tolist())
+    shapes[_UNSTORED] = outline(mine.skeleton)
+    found = reuse_pairs.pairs(prints, shapes, [_UNSTORED], common, most)
     others = {r.id: r for r in reports(conn, [b for _, b in found])}
+    kept = skeletons(conn, list(others))
     titles = dict(
         conn.execute(
             "select id, coalesce(display_title, title) from documents where id = any(%s)",

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .reuse import DRIFT, GAP, MIN_CHARS
-from .skeleton import REPEATS, K, Prepared, Skeleton, code_gram_hashes, codes_of, sorted_isin
+from .skeleton import REPEATS, K, Outline, Prepared, code_gram_hashes, sorted_isin
 
 PARTNERS = 50  # reports aligned with a new one at most, those sharing most with it first
 _QUICK = (MIN_CHARS - K + 1) // 2  # what a run of one gram lacks on one side at least
@@ -59,7 +59,7 @@ class Prints:
 
 def pairs(
     prints: Prints,
-    skeletons: Mapping[int, Skeleton],
+    outlines: Mapping[int, Outline],
     new: Collection[int],
     boilerplate: np.ndarray,
     most: int,
@@ -68,15 +68,15 @@ def pairs(
     """The pairs (a, b), a < b, of reports with a new one among them that may share a passage,
     each with its seeds (position in a, position in b, ascending), at most `partners` for
     each new report. `prints`: the occurrences in the new reports and in every report holding
-    one of their fingerprints; `skeletons`: of all those reports; `boilerplate`: sorted hashes
+    one of their fingerprints; `outlines`: of all those reports' skeletons; `boilerplate`: sorted hashes
     that pair nothing (set phrases, and those more than `most` reports hold)."""
-    ids = np.array(sorted(skeletons), dtype=np.int64)
+    ids = np.array(sorted(outlines), dtype=np.int64)
     new_at = np.searchsorted(ids, np.fromiter(new, np.int64))
     at = np.searchsorted(ids, prints.docs)  # reports by their index in `ids` from here on
     da, pa, db, pb = _seeds(Prints(prints.hashes, at, prints.positions), new_at, boilerplate, most)
     if not len(da):
         return {}
-    corpus = _Corpus([skeletons[i] for i in ids.tolist()], boilerplate)
+    corpus = _Corpus([outlines[i] for i in ids.tolist()], boilerplate)
     runs = _Runs.of(corpus, da, pa, db, pb)
     ahead, back = _widen(corpus, runs)
     chosen = _best(runs, _held(corpus, runs, ahead, back), new_at, partners)
@@ -130,12 +130,12 @@ class _Corpus:
     flagged: code points, how many characters outside boilerplate come before each, and the
     hash of the `_QUICK` characters from each."""
 
-    def __init__(self, skeletons: list[Skeleton], boilerplate: np.ndarray) -> None:
+    def __init__(self, outlines: list[Outline], boilerplate: np.ndarray) -> None:
         edge = np.full(_QUICK + 1, _BREAK, np.uint32)  # nothing agrees across it
         parts, offsets, at = [edge], [], len(edge)
-        for s in skeletons:
-            codes = codes_of(s.text).astype(np.uint32)
-            codes[np.asarray(s.paragraphs, dtype=np.int64)] |= _BREAK
+        for text, paragraphs in outlines:
+            codes = text.astype(np.uint32)  # a copy
+            codes[paragraphs] |= _BREAK
             codes[:1] |= _BREAK
             parts += [codes, edge]
             offsets.append(at)

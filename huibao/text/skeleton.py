@@ -336,12 +336,31 @@ def pack(skel: Skeleton) -> bytes:
 
 def unpack(data: bytes) -> Skeleton:
     """The skeleton `pack` made."""
-    raw = np.frombuffer(zlib.decompress(data), dtype=np.uint32)
-    n, symbols, paragraphs = (int(x) for x in raw[:3])
-    at = np.cumsum([3, n, n, symbols, symbols, paragraphs])
+    raw, at = _unpacked(data)
     text = raw[at[0] : at[1]].tobytes().decode("utf-32-le")
     starts = np.cumsum(raw[at[1] : at[2]].astype(np.int64))
     return Skeleton(
         text, _ints(starts), _ints(raw[at[2] : at[3]]), _ints(raw[at[3] : at[4]]),
         _ints(raw[at[4] : at[5]]),
     )  # fmt: skip
+
+
+Outline = tuple[np.ndarray, np.ndarray]  # what `outline` gives
+
+
+def unpack_outline(data: bytes) -> Outline:
+    """The outline of the skeleton `pack` made, without the rest of it."""
+    raw, at = _unpacked(data)
+    return raw[at[0] : at[1]], raw[at[4] : at[5]].astype(np.int64)
+
+
+def outline(skel: Skeleton) -> Outline:
+    """A skeleton's code points (uint32) and the i of each character a paragraph break
+    precedes: what sifting pairs of reports needs of it (huibao.text.reuse_pairs)."""
+    return codes_of(skel.text), np.asarray(skel.paragraphs, dtype=np.int64)
+
+
+def _unpacked(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    raw = np.frombuffer(zlib.decompress(data), dtype=np.uint32)
+    n, symbols, paragraphs = (int(x) for x in raw[:3])
+    return raw, np.cumsum([3, n, n, symbols, symbols, paragraphs])

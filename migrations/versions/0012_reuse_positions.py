@@ -38,7 +38,8 @@ def upgrade() -> None:
         "reuse_fingerprints",
         sa.Column("hash", sa.BigInteger(), primary_key=True),
         _document(),
-        sa.Column("positions", postgresql.ARRAY(sa.Integer()), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("more", postgresql.ARRAY(sa.Integer()), nullable=True),
     )
     op.create_index("ix_reuse_fingerprints_document_id", "reuse_fingerprints", ["document_id"])
     op.create_table(
