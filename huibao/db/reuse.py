@@ -118,7 +118,7 @@ _HOLDERS = """
         select m.hash, x.document_id, unnest(x.positions)
         from ({hashes}) as m (hash)
         cross join lateral (
-            select f.document_id, f.position || coalesce(f.more, '{}') as positions
+            select f.document_id, f.position || coalesce(f.more, '{{}}') as positions
             from reuse_fingerprints f
             where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
             limit %(most)s + 1
