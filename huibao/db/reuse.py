@@ -111,19 +111,18 @@ def _fingerprint_lines(doc: int, f: Fingerprints) -> str:
 
 # The holders of some fingerprints, read up to one more than the boilerplate limit (whether a
 # fingerprint is boilerplate needs no more; the set phrases of a large corpus have thousands),
-# as text: three numbers a line (hash, report, position), parsed in one step.
+# as one text of numbers (hash, report, position, …), parsed in one step.
 _MOST = "select greatest(%(reports)s, floor(%(share)s * (select count(*) from documents)))::int"
 _HOLDERS = """
-    copy (
-        select m.hash, x.document_id, unnest(x.positions)
-        from ({hashes}) as m (hash)
-        cross join lateral (
-            select f.document_id, f.position || coalesce(f.more, '{{}}') as positions
-            from reuse_fingerprints f
-            where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
-            limit %(most)s + 1
-        ) x
-    ) to stdout
+    select string_agg(m.hash || ' ' || x.document_id || ' ' || p.at, ' ')
+    from ({hashes}) as m (hash)
+    cross join lateral (
+        select f.document_id, f.position || coalesce(f.more, '{{}}') as positions
+        from reuse_fingerprints f
+        where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
+        limit %(most)s + 1
+    ) x
+    cross join lateral unnest(x.positions) as p (at)
 """
 _OF_REPORTS = "select distinct hash from reuse_fingerprints where document_id = any(%(ids)s)"
 _OF_HASHES = "select distinct unnest(%(hashes)s::bigint[])"
@@ -150,8 +149,7 @@ def holders(
     }
     most = conn.execute(_MOST, params).fetchone()[0]
     query = _HOLDERS.format(hashes=_OF_REPORTS if hashes is None else _OF_HASHES)
-    with conn.cursor() as cur, cur.copy(query, {**params, "most": most}) as copy:
-        text = b"".join(bytes(block) for block in copy).decode()
+    text = conn.execute(query, {**params, "most": most}).fetchone()[0] or ""
     table = np.fromstring(text, dtype=np.int64, sep=" ").reshape(-1, 3)
     table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
     h, d = table[:, 0], table[:, 1]

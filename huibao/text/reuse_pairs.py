@@ -31,6 +31,7 @@ from .skeleton import REPEATS, K, Outline, Prepared, code_gram_hashes, sorted_is
 
 PARTNERS = 50  # reports aligned with a new one at most, those sharing most with it first
 _QUICK = (MIN_CHARS - K + 1) // 2  # what a run of one gram lacks on one side at least
+_DENSE = 4  # runs a corpus character at least, for hashing the whole corpus to pay
 _NEAR = 3  # runs apart in a pair's order by start that may still be one passage
 _BREAK = np.uint32(1 << 31)  # a paragraph starts here (code points use 21 bits)
 
@@ -78,8 +79,8 @@ def pairs(
         return {}
     corpus = _Corpus([outlines[i] for i in ids.tolist()], boilerplate)
     runs = _Runs.of(corpus, da, pa, db, pb)
-    ahead, back = _widen(corpus, runs)
-    chosen = _best(runs, _held(corpus, runs, ahead, back), new_at, partners)
+    ahead, back, live = _widen(corpus, runs)
+    chosen = _best(runs, _held(corpus, runs, ahead, back, live), new_at, partners)
     keep = sorted_isin(_pair_key(da, db), chosen)
     da, pa, db, pb = ids[da[keep]], pa[keep], ids[db[keep]], pb[keep]
     order = np.lexsort((pb, pa, db, da))
@@ -127,8 +128,8 @@ def _seeds(
 
 class _Corpus:
     """The skeletons side by side, each report's first character and each paragraph's
-    flagged: code points, how many characters outside boilerplate come before each, and the
-    hash of the `_QUICK` characters from each."""
+    flagged; made as needed: how many characters outside boilerplate come before each (in
+    the reports asked for), and the hash of the `_QUICK` characters from each."""
 
     def __init__(self, outlines: list[Outline], boilerplate: np.ndarray) -> None:
         edge = np.full(_QUICK + 1, _BREAK, np.uint32)  # nothing agrees across it
@@ -140,36 +141,64 @@ class _Corpus:
             parts += [codes, edge]
             offsets.append(at)
             at += len(codes) + len(edge)
-        self.offsets = np.array(offsets, dtype=np.int64)
+        self.offsets = np.array([*offsets, at], dtype=np.int64)  # and where the last ends
         self.codes = np.concatenate(parts)
-        plain = self.codes & ~_BREAK
-        grams = code_gram_hashes(plain).view(np.int64)
-        common = np.flatnonzero(sorted_isin(grams, boilerplate))
-        cover = np.zeros(len(plain) + 1, np.int32)
-        np.add.at(cover, common, 1)
-        np.add.at(cover, np.minimum(common + K, len(plain)), -1)
-        own = np.cumsum(cover[:-1]) == 0
-        self.own = np.r_[0, np.cumsum(own)]  # own[j] - own[i]: own characters in i … j - 1
-        self.flags = np.r_[0, np.cumsum(self.codes & _BREAK != 0)]
-        self.quick = code_gram_hashes(plain, _QUICK)
+        self.boilerplate = boilerplate
+        self.own = np.zeros(len(self.codes) + 1, np.int64)
+        self._quick: np.ndarray | None = None
 
     def at(self, docs: np.ndarray, positions: np.ndarray) -> np.ndarray:
         return self.offsets[docs] + positions
 
+    def count_own(self, starts: np.ndarray, ends: np.ndarray) -> None:
+        """Make `own` around the stretches starts … ends: own[j] - own[i] is the characters
+        outside boilerplate in i … j - 1 when both lie in one (a stretch reaches GAP + DRIFT
+        further, so that two runs near one another lie in one)."""
+        if not len(starts):
+            return
+        reach = GAP + DRIFT + K
+        lo = np.maximum(starts - reach, 0)
+        hi = np.minimum(ends + reach, len(self.codes))
+        order = np.argsort(lo, kind="stable")
+        lo, hi = lo[order], np.maximum.accumulate(hi[order])
+        # merged: a stretch starts where it does not overlap the ones before it
+        first = np.r_[True, lo[1:] > hi[:-1]]
+        lo, hi = lo[first], np.r_[hi[np.flatnonzero(first)[1:] - 1], hi[-1]]
+        sizes = hi - lo
+        if sizes.sum() * 2 > len(self.codes):  # most of it: all of it, in one go
+            lo, sizes = np.array([0]), np.array([len(self.codes)])
+        at = np.repeat(lo - np.r_[0, np.cumsum(sizes)[:-1]], sizes) + np.arange(sizes.sum())
+        plain = self.codes[at] & ~_BREAK
+        grams = code_gram_hashes(plain).view(np.int64)
+        common = np.flatnonzero(sorted_isin(grams, self.boilerplate))
+        cover = np.zeros(len(plain) + 1, np.int32)
+        np.add.at(cover, common, 1)
+        np.add.at(cover, np.minimum(common + K, len(plain)), -1)
+        before = np.r_[0, np.cumsum(np.cumsum(cover[:-1]) == 0)]
+        self.own[at] = before[:-1]
+        self.own[at[-1] + 1] = before[-1]
+
     def own_between(self, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         return self.own[end] - self.own[start]
 
+    @property
+    def quick(self) -> np.ndarray:
+        if self._quick is None:
+            self._quick = code_gram_hashes(self.codes & ~_BREAK, _QUICK)
+            self.flags = np.r_[0, np.cumsum(self.codes & _BREAK != 0)]
+        return self._quick
+
     def quick_ahead(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Whether the `_QUICK` characters from i and j agree, none starting a paragraph."""
-        f = self.flags
-        return (self.quick[i] == self.quick[j]) & (f[i + _QUICK] == f[i]) & (f[j + _QUICK] == f[j])
+        quick, f = self.quick, self.flags
+        return (quick[i] == quick[j]) & (f[i + _QUICK] == f[i]) & (f[j + _QUICK] == f[j])
 
     def quick_back(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Whether the `_QUICK` characters before i and j agree, widening back from i and j
         (neither starts a paragraph, and only the first of them may)."""
-        f, q = self.flags, _QUICK
+        quick, f, q = self.quick, self.flags, _QUICK
         return (
-            (self.quick[i - q] == self.quick[j - q])
+            (quick[i - q] == quick[j - q])
             & (f[i + 1] == f[i - q + 1]) & (f[j + 1] == f[j - q + 1])
         )  # fmt: skip
 
@@ -229,12 +258,14 @@ def _pair_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a << 32 | b
 
 
-def _widen(corpus: _Corpus, runs: _Runs) -> tuple[np.ndarray, np.ndarray]:
-    """How far each run's two texts agree after it and before it (0 for a run given up: one
-    alone on its diagonal that does not agree for half of what it lacks on either side)."""
+def _widen(corpus: _Corpus, runs: _Runs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """How far each run's two texts agree after it and before it, and whether it was widened
+    (a run alone on its diagonal that does not agree for half of what it lacks on either side
+    is given up)."""
     ea, eb = runs.ia + runs.length, runs.ib + runs.length
     need = np.maximum((MIN_CHARS - runs.length + 1) // 2, 0)
-    one = need == _QUICK  # most runs: a single gram, checked by the hashes
+    # most runs are a single gram: with many, hashes of the corpus check them in one step
+    one = need == _QUICK if len(ea) * _DENSE >= len(corpus.codes) else np.zeros(len(ea), bool)
     live = np.zeros(len(ea), bool)
     live[one] = corpus.quick_ahead(ea[one], eb[one]) | corpus.quick_back(runs.ia[one], runs.ib[one])
     rest = np.flatnonzero(~one)
@@ -250,7 +281,7 @@ def _widen(corpus: _Corpus, runs: _Runs) -> tuple[np.ndarray, np.ndarray]:
     back = np.zeros(len(ea), np.int64)
     ahead[go] = _agreeing(corpus.codes, ea[go], eb[go], 1)
     back[go] = _agreeing(corpus.codes, runs.ia[go], runs.ib[go], -1)
-    return ahead, back
+    return ahead, back, live
 
 
 def _agreeing(
@@ -283,11 +314,23 @@ def _agreeing(
     return out
 
 
-def _held(corpus: _Corpus, runs: _Runs, ahead: np.ndarray, back: np.ndarray) -> np.ndarray:
+def _held(
+    corpus: _Corpus, runs: _Runs, ahead: np.ndarray, back: np.ndarray, live: np.ndarray
+) -> np.ndarray:
     """Per run, the characters outside boilerplate it holds widened, alone or with one close
-    before it (the larger of the two texts' counts)."""
+    before it (the larger of the two texts' counts); none for a run given up or too short
+    alone with none near it."""
     sa, sb = runs.ia - back, runs.ib - back
     ea, eb = runs.ia + runs.length + ahead, runs.ib + runs.length + ahead
+    # a run counts when it is long enough alone, or with one near it
+    near = np.zeros(len(sa), bool)
+    for k in range(1, _NEAR + 1):
+        joined = runs.near(k)
+        near[k:] |= joined
+        near[:-k] |= joined
+    counted = live & ((ea - sa >= MIN_CHARS) | near)
+    ea, eb = np.where(counted, ea, sa), np.where(counted, eb, sb)
+    corpus.count_own(np.r_[sa[counted], sb[counted]], np.r_[ea[counted], eb[counted]])
     held = np.maximum(corpus.own_between(sa, ea), corpus.own_between(sb, eb))
     for k in range(1, _NEAR + 1):
         span = np.maximum(corpus.own_between(sa[:-k], ea[k:]), corpus.own_between(sb[:-k], eb[k:]))
