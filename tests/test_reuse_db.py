@@ -209,6 +209,36 @@ class TestBoilerplate:
             assert len(pairs) == 1  # the two reports sharing their own passage
 
 
+class TestFamilies:
+    @pytest.mark.parametrize("one_by_one", [True, False])
+    def test_one_text_copied_into_three_reports_is_one_family_however_they_are_loaded(
+        self, clean_db, one_by_one
+    ):
+        shared = (
+            "围绕新材料、绿色食品两大主导产业开展精准招商，全年新签约项目十二个，总投资八十六亿元，"
+            "其中亿元以上项目九个，落地开工项目七个。"
+        )
+        own = [
+            "全年粮食播种面积稳定在六十二万亩以上。",
+            "新建改建农村公路一百二十公里。",
+            "完成危桥改造十二座。",
+        ]
+        with engine.connect(clean_db) as conn:
+            taxonomies.sync(conn)
+            for i, town in enumerate(["甲县", "乙县", "丙县"]):
+                text = f"{town}2024年工作总结\n一、主要工作\n{shared}\n二、其他工作\n{own[i]}\n"
+                load.load_source(conn, FileStat(f"/f/{i}.txt", 1, i), parse_text(text), "t")
+                conn.commit()
+                if one_by_one:  # each compared as it arrives, as in three runs
+                    reuse.check_all(conn)
+            reuse.check_all(conn)
+            families = conn.execute(
+                "select family_id, count(*) from reuse_passages group by family_id"
+            ).fetchall()
+        # three pairs share the passage: passages that overlap in a report are one family
+        assert len(families) == 1 and families[0][1] == 3
+
+
 def text_of(conn, doc_id: int) -> str:
     return conn.execute("select clean_text from documents where id = %s", (doc_id,)).fetchone()[0]
 

@@ -112,7 +112,9 @@ def _fingerprint_lines(doc: int, f: Fingerprints) -> str:
 # The holders of some fingerprints, read up to one more than the boilerplate limit (whether a
 # fingerprint is boilerplate needs no more; the set phrases of a large corpus have thousands),
 # as one text of numbers (hash, report, position, …), parsed in one step.
-_MOST = "select greatest(%(reports)s, floor(%(share)s * (select count(*) from documents)))::int"
+_MOST = """
+    select greatest(%(reports)s, floor(%(share)s * count(*)))::int, count(*) from documents
+"""
 _HOLDERS = """
     select string_agg(m.hash || ' ' || x.document_id || ' ' || p.at, ' ')
     from ({hashes}) as m (hash)
@@ -123,6 +125,13 @@ _HOLDERS = """
         limit %(most)s + 1
     ) x
     cross join lateral unnest(x.positions) as p (at)
+"""
+# Every occurrence: cheaper than looking each fingerprint up when most reports are new.
+_ALL = """
+    select string_agg(f.hash || ' ' || f.document_id || ' ' || p.at, ' ')
+    from reuse_fingerprints f
+    cross join lateral unnest(f.position || coalesce(f.more, '{}')) as p (at)
+    where f.document_id <> all(%(exclude)s::bigint[])
 """
 _OF_REPORTS = "select distinct hash from reuse_fingerprints where document_id = any(%(ids)s)"
 _OF_HASHES = "select distinct unnest(%(hashes)s::bigint[])"
@@ -136,7 +145,8 @@ def holders(
     boilerplate_reports: int = BOILERPLATE_REPORTS,
 ) -> tuple[Prints, np.ndarray, int]:
     """(every occurrence, in the loaded reports but those in `exclude`, of the fingerprints of
-    reports `ids` or of `hashes` that are not boilerplate; the boilerplate: those and the set
+    reports `ids` or of `hashes` that are not boilerplate (of all fingerprints, when most
+    reports are among `ids`); the boilerplate: those and the set
     phrases, sorted; how many reports a fingerprint may have). A fingerprint is boilerplate
     when more than `boilerplate_reports` reports, and more than BOILERPLATE_SHARE of all,
     hold it."""
@@ -147,8 +157,10 @@ def holders(
         "reports": boilerplate_reports,
         "share": BOILERPLATE_SHARE,
     }
-    most = conn.execute(_MOST, params).fetchone()[0]
+    most, loaded = conn.execute(_MOST, params).fetchone()
     query = _HOLDERS.format(hashes=_OF_REPORTS if hashes is None else _OF_HASHES)
+    if hashes is None and len(ids) * 2 >= loaded:  # (at most 2 * CHUNK reports loaded)
+        query = _ALL
     text = conn.execute(query, {**params, "most": most}).fetchone()[0] or ""
     table = np.fromstring(text, dtype=np.int64, sep=" ").reshape(-1, 3)
     table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
@@ -156,8 +168,8 @@ def holders(
     # reports holding each fingerprint: its distinct (hash, report) pairs
     first = np.r_[True, (h[1:] != h[:-1]) | (d[1:] != d[:-1])] if len(h) else np.empty(0, bool)
     values, at = np.unique(h, return_inverse=True)
-    reports = np.bincount(at, weights=first, minlength=len(values))
-    common = values[reports > most]
+    holding = np.bincount(at, weights=first, minlength=len(values))
+    common = values[holding > most]
     keep = ~sorted_isin(h, common)
     prints = Prints(h[keep].copy(), d[keep].copy(), table[keep, 2].copy())
     return prints, np.union1d(set_phrases(), common), most
@@ -239,54 +251,93 @@ def _aligned(
 
 
 _INSERT = """
-    with new as (
-        select nextval(pg_get_serial_sequence('reuse_passages', 'id')) as id, t.*
-        from unnest(%(a_start)s::int[], %(a_end)s::int[], %(b_start)s::int[], %(b_end)s::int[],
-            %(similarity)s::float8[], %(subs)s::text[])
-            as t (a_start, a_end, b_start, b_end, similarity, substitutions)
-    )
-    insert into reuse_passages (id, doc_a, doc_b, a_start, a_end, b_start, b_end, chars,
-        similarity, substitutions, kind, earlier, family_id)
-    select n.id, %(a)s, %(b)s, n.a_start, n.a_end, n.b_start, n.b_end, n.a_end - n.a_start,
-        n.similarity, n.substitutions, %(kind)s, %(earlier)s,
-        coalesce((
-            select min(p.family_id) from reuse_passages p
-            where (p.doc_a = %(a)s and p.a_start < n.a_end and n.a_start < p.a_end)
-               or (p.doc_b = %(a)s and p.b_start < n.a_end and n.a_start < p.b_end)
-               or (p.doc_a = %(b)s and p.a_start < n.b_end and n.b_start < p.a_end)
-               or (p.doc_b = %(b)s and p.b_start < n.b_end and n.b_start < p.b_end)
-        ), n.id)
-    from new n
+    insert into reuse_passages (doc_a, doc_b, a_start, a_end, b_start, b_end, chars, similarity,
+        substitutions, kind, earlier)
+    select * from unnest(%(a)s::bigint[], %(b)s::bigint[], %(a_start)s::int[], %(a_end)s::int[],
+        %(b_start)s::int[], %(b_end)s::int[], %(chars)s::int[], %(similarity)s::float8[],
+        %(subs)s::text[], %(kind)s::text[], %(earlier)s::bigint[])
     on conflict (doc_a, doc_b, a_start, b_start) do nothing
+    returning id, doc_a, a_start, a_end, doc_b, b_start, b_end
 """
-
-
-def _passage_rows(x: Report, y: Report, found: list[Passage]) -> dict:
-    a, b = ordered(x, y)
-    return {
-        "a": a.id,
-        "b": b.id,
-        "a_start": [p.a_start for p in found],
-        "a_end": [p.a_end for p in found],
-        "b_start": [p.b_start for p in found],
-        "b_end": [p.b_end for p in found],
-        "similarity": [p.similarity for p in found],
-        "subs": [json.dumps(p.substitutions, ensure_ascii=False) for p in found],
-        "kind": reuse.relation(_issuer(a), _issuer(b)),
-        "earlier": _earlier(a, b),
-    }
+_FAMILIES = """
+    select id, family_id, doc_a, a_start, a_end, doc_b, b_start, b_end from reuse_passages
+    where (doc_a = any(%(docs)s) or doc_b = any(%(docs)s)) and family_id is not null
+"""
 
 
 def store_passages(
     conn: psycopg.Connection, found: Iterable[tuple[Report, Report, list[Passage]]]
-) -> None:
-    """Store the passages of pairs, in one pipeline; each joins the family of a passage
-    already stored that overlaps it in either report (the same text copied into a third),
-    else starts one."""
-    rows = [_passage_rows(x, y, p) for x, y, p in found if p]
-    if rows:
-        with conn.cursor() as cur:
-            cur.executemany(_INSERT, rows)
+) -> int:
+    """Store the passages of pairs in one statement; returns how many were new. Passages that
+    overlap in a report belong to one family (the same text copied into several reports): a
+    new passage takes the family of a stored one it is joined to, through overlaps, else the
+    smallest id among the new ones joined to it (two stored families a new passage bridges
+    keep their ids)."""
+    rows: dict[str, list] = {k: [] for k in (
+        "a", "b", "a_start", "a_end", "b_start", "b_end", "chars", "similarity", "subs", "kind",
+        "earlier")}  # fmt: skip
+    for x, y, passages in found:
+        a, b = ordered(x, y)
+        kind, first = reuse.relation(_issuer(a), _issuer(b)), _earlier(a, b)
+        for p in passages:
+            for key, value in (
+                ("a", a.id), ("b", b.id), ("a_start", p.a_start), ("a_end", p.a_end),
+                ("b_start", p.b_start), ("b_end", p.b_end), ("chars", p.chars),
+                ("similarity", p.similarity), ("kind", kind), ("earlier", first),
+                ("subs", json.dumps(p.substitutions, ensure_ascii=False)),
+            ):  # fmt: skip
+                rows[key].append(value)
+    if not rows["a"]:
+        return 0
+    new = conn.execute(_INSERT, rows).fetchall()
+    if new:
+        docs = sorted({r[1] for r in new} | {r[4] for r in new})
+        stored = conn.execute(_FAMILIES, {"docs": docs}).fetchall()
+        conn.execute(
+            "update reuse_passages p set family_id = t.family "
+            "from unnest(%s::bigint[], %s::bigint[]) as t (id, family) where p.id = t.id",
+            _families(new, stored),
+        )
+    return len(new)
+
+
+def _families(new: list[tuple], stored: list[tuple]) -> tuple[list[int], list[int]]:
+    """(ids, families) of the new passages (id, doc_a, a_start, a_end, doc_b, b_start, b_end),
+    joined through overlaps in either report among themselves and with the stored ones (id,
+    family, doc_a, …)."""
+    passages = [(r[0], None, *r[1:]) for r in new] + list(stored)
+    parent = list(range(len(passages)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    spans = sorted(
+        (doc, start, end, i)
+        for i, (_, _, da, sa, ea, db, sb, eb) in enumerate(passages)
+        for doc, start, end in ((da, sa, ea), (db, sb, eb))
+    )
+    doc_at, reach, anchor = None, 0, 0
+    for doc, start, end, i in spans:  # overlapping spans of one report, one after another
+        if doc == doc_at and start < reach:
+            parent[root(i)] = root(anchor)
+            reach = max(reach, end)
+        else:
+            doc_at, reach, anchor = doc, end, i
+    family: dict[int, int] = {}  # a group's stored family, else its smallest new id
+    for i, (_, fam, *_) in enumerate(passages):
+        if fam is not None:
+            r = root(i)
+            family[r] = min(family.get(r, fam), fam)
+    smallest: dict[int, int] = {}
+    for i, (pid, _, *_) in enumerate(passages[: len(new)]):
+        r = root(i)
+        smallest[r] = min(smallest.get(r, pid), pid)
+    out_ids = [r[0] for r in new]
+    out_families = [family.get(root(i), smallest[root(i)]) for i in range(len(new))]
+    return out_ids, out_families
 
 
 def _issuer(r: Report) -> reuse.Issuer:
@@ -331,7 +382,7 @@ def detect(conn: psycopg.Connection, ids: Sequence[int]) -> int:
             (by_id[a], by_id[b], _aligned(by_id[a], by_id[b], kept[a], kept[b], seeds, common))
             for (a, b), seeds in found.items()
         ]
-        store_passages(conn, results)
+        stored = store_passages(conn, results)
         partners = {i: 0 for i in ids}
         for a, b in found:
             for d in (a, b):
@@ -344,7 +395,7 @@ def detect(conn: psycopg.Connection, ids: Sequence[int]) -> int:
             "set candidates = excluded.candidates, checked_at = excluded.checked_at",
             (list(partners), list(partners.values())),
         )
-    return sum(len(p) for _, _, p in results)
+    return stored
 
 
 def unchecked(conn: psycopg.Connection, limit: int | None = None) -> list[int]:

@@ -80,8 +80,9 @@ def pairs(
     corpus = _Corpus([outlines[i] for i in ids.tolist()], boilerplate)
     runs = _Runs.of(corpus, da, pa, db, pb)
     ahead, back, live = _widen(corpus, runs)
-    chosen = _best(runs, _held(corpus, runs, ahead, back, live), new_at, partners)
-    keep = sorted_isin(_pair_key(da, db), chosen)
+    held = _held(corpus, runs, ahead, back, live)
+    # every seed of a pair chosen: the aligner chains them (a short stretch can join two)
+    keep = sorted_isin(_pair_key(da, db), _best(runs, held, new_at, partners))
     da, pa, db, pb = ids[da[keep]], pa[keep], ids[db[keep]], pb[keep]
     order = np.lexsort((pb, pa, db, da))
     found: dict[tuple[int, int], list[tuple[int, int]]] = {}
@@ -215,6 +216,7 @@ class _Runs:
     ib: np.ndarray
     a0: np.ndarray
     length: np.ndarray
+    near: tuple[np.ndarray, ...]  # k - 1: whether run i + k is near run i (`_near`)
 
     @classmethod
     def of(
@@ -236,22 +238,20 @@ class _Runs:
                       | (a0[1:] - a0[:-1] > K)]  # fmt: skip
         first = np.flatnonzero(start)
         last = np.r_[first[1:], len(pair)] - 1
-        return cls(
-            a=da[order][first],
-            b=db[order][first],
-            ia=ia[first],
-            ib=ib[first],
-            a0=a0[first],
-            length=a0[last] + K - a0[first],
-        )
+        a, b, length = da[order][first], db[order][first], a0[last] + K - a0[first]
+        ia, ib, a0 = ia[first], ib[first], a0[first]
+        near = tuple(_near(a, b, a0, length, ib - ia, k) for k in range(1, _NEAR + 1))
+        return cls(a, b, ia, ib, a0, length, near)
 
-    def near(self, k: int) -> np.ndarray:
-        """Whether run i + k (of the same pair) starts within GAP after run i ends, on nearly
-        its diagonal (one passage with a word edited between them)."""
-        same = (self.a[k:] == self.a[:-k]) & (self.b[k:] == self.b[:-k])
-        close = self.a0[k:] - (self.a0[:-k] + self.length[:-k]) <= GAP
-        diag = self.ib - self.ia
-        return same & close & (np.abs(diag[k:] - diag[:-k]) <= DRIFT)
+
+def _near(
+    a: np.ndarray, b: np.ndarray, a0: np.ndarray, length: np.ndarray, diag: np.ndarray, k: int
+) -> np.ndarray:
+    """Whether run i + k (of the same pair) starts within GAP after run i ends, on nearly its
+    diagonal (one passage with a word edited between them)."""
+    same = (a[k:] == a[:-k]) & (b[k:] == b[:-k])
+    close = a0[k:] - (a0[:-k] + length[:-k]) <= GAP
+    return same & close & (np.abs(diag[k:] - diag[:-k]) <= DRIFT)
 
 
 def _pair_key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -273,7 +273,7 @@ def _widen(corpus: _Corpus, runs: _Runs) -> tuple[np.ndarray, np.ndarray, np.nda
     live[rest] = _agreeing(corpus.codes, ea[rest], eb[rest], 1, reach) >= need[rest]
     live[rest] |= _agreeing(corpus.codes, runs.ia[rest], runs.ib[rest], -1, reach) >= need[rest]
     for k in range(1, _NEAR + 1):
-        near = runs.near(k)
+        near = runs.near[k - 1]
         live[k:] |= near
         live[:-k] |= near
     go = np.flatnonzero(live)
@@ -318,14 +318,14 @@ def _held(
     corpus: _Corpus, runs: _Runs, ahead: np.ndarray, back: np.ndarray, live: np.ndarray
 ) -> np.ndarray:
     """Per run, the characters outside boilerplate it holds widened, alone or with one close
-    before it (the larger of the two texts' counts); none for a run given up or too short
-    alone with none near it."""
+    before it (the larger of the two texts' counts); a run given up, or too short alone with
+    none near it, holds none."""
     sa, sb = runs.ia - back, runs.ib - back
     ea, eb = runs.ia + runs.length + ahead, runs.ib + runs.length + ahead
     # a run counts when it is long enough alone, or with one near it
     near = np.zeros(len(sa), bool)
     for k in range(1, _NEAR + 1):
-        joined = runs.near(k)
+        joined = runs.near[k - 1]
         near[k:] |= joined
         near[:-k] |= joined
     counted = live & ((ea - sa >= MIN_CHARS) | near)
@@ -334,7 +334,7 @@ def _held(
     held = np.maximum(corpus.own_between(sa, ea), corpus.own_between(sb, eb))
     for k in range(1, _NEAR + 1):
         span = np.maximum(corpus.own_between(sa[:-k], ea[k:]), corpus.own_between(sb[:-k], eb[k:]))
-        held[k:] = np.maximum(held[k:], np.where(runs.near(k), span, 0))
+        held[k:] = np.maximum(held[k:], np.where(runs.near[k - 1], span, 0))
     return held
 
 
