@@ -1,13 +1,14 @@
 """Text reuse: how well it finds copied passages, and what it costs an ingest.
 
-    python bench/reuse.py [--chars 5000000] [--trials 40] [--json bench/out/reuse.json]
+    python bench/reuse.py [--chars 5000000] [--trials 40] [--runs 3] [--json bench/out/reuse.json]
 
 1. accuracy: passages of real reports (../shared) pasted into others, disguised as copiers
    disguise them (bench/reuse_truth.py) → recall and precision of the passages of 30
    characters or more, boundaries within 5 characters in both texts
 2. cost: the benchmark corpus (bench/corpus.py, whose reports copy from one another) ingested
    into a fresh embedded Postgres with HUIBAO_REUSE=0 and with it on, then 1 % new files into
-   each → seconds of each run, and the share reuse adds
+   each → seconds of each run (the median of `--runs`, the two kinds alternating), and the
+   share reuse adds
 3. detection alone, one process, on the loaded database: every report compared again (the
    full detection), then 1 % of them → seconds, and the storage of the reuse tables
 """
@@ -19,6 +20,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -60,8 +62,11 @@ def ingest(paths: list[Path], reuse: bool) -> float:
 
     os.environ["HUIBAO_REUSE"] = "1" if reuse else "0"
     started = time.perf_counter()
-    flow(paths=[str(p) for p in paths])
-    return round(time.perf_counter() - started, 2)
+    done = flow(paths=[str(p) for p in paths])
+    seconds = round(time.perf_counter() - started, 2)
+    phases = ", ".join(f"{k} {v:.2f}" for k, v in done["phases"].items())
+    print(f"    {seconds} s in all; phases (s): {phases}", flush=True)
+    return seconds
 
 
 def detection(url: str, share: float) -> dict:
@@ -123,6 +128,7 @@ def main() -> int:
     ap.add_argument("--chars", type=int, default=5_000_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--trials", type=int, default=40)
+    ap.add_argument("--runs", type=int, default=3, help="ingests of each kind (medians)")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
 
@@ -142,26 +148,35 @@ def main() -> int:
     quiet_prefect(base)
     server = LocalPrefectServer(base / "prefect").start()
     os.environ["PREFECT_API_URL"] = server.api_url
-    runs: dict = {}
+    runs: dict = {"without": [], "with": []}
     try:
-        for reuse in (False, True):
-            home = base / ("with" if reuse else "without")
-            os.environ["HUIBAO_HOME"] = str(home)
-            full = ingest([path], reuse)
-            increment = ingest([path, extra], reuse)
-            runs["with" if reuse else "without"] = {"full": full, "increment": increment}
-            print(f"  reuse={reuse}: full {full} s, 1 % more {increment} s", flush=True)
-            if reuse:
-                url = database_url()
-                result["storage"] = storage(url)
-                result["detect_all"] = detection(url, 1.0)
-                result["detect_1_percent"] = detection(url, 0.01)
-            embedded().stop()
+        # the two kinds of run alternate, each into a fresh database: the machine's drift
+        # touches both alike; medians are reported
+        for trial in range(args.runs):
+            for reuse in (False, True):
+                home = base / f"{trial}-{'with' if reuse else 'without'}"
+                os.environ["HUIBAO_HOME"] = str(home)
+                full = ingest([path], reuse)
+                increment = ingest([path, extra], reuse)
+                runs["with" if reuse else "without"].append((full, increment))
+                print(f"  reuse={reuse}: full {full} s, 1 % more {increment} s", flush=True)
+                if reuse and trial == args.runs - 1:
+                    url = database_url()
+                    result["storage"] = storage(url)
+                    result["detect_all"] = detection(url, 1.0)
+                    result["detect_1_percent"] = detection(url, 0.01)
+                embedded().stop()
+                shutil.rmtree(home, ignore_errors=True)
     finally:
         server.stop()
         shutil.rmtree(base, ignore_errors=True)
-    result["ingest"] = runs
-    w, wo = runs["with"], runs["without"]
+    median = {
+        kind: {"full": statistics.median(r[0] for r in done),
+               "increment": statistics.median(r[1] for r in done), "runs": done}
+        for kind, done in runs.items()
+    }  # fmt: skip
+    result["ingest"] = median
+    w, wo = median["with"], median["without"]
     result["added_to_full_ingest"] = round(w["full"] / wo["full"] - 1, 3)
     result["added_to_increment"] = round(w["increment"] / wo["increment"] - 1, 3)
     result["increment_vs_full_detection"] = round(
