@@ -31,6 +31,7 @@ from huibao.text.reuse_pairs import Prints
 from huibao.text.skeleton import (
     Outline,
     Skeleton,
+    boilerplate_mask,
     outline,
     pack,
     prepared,
@@ -96,17 +97,20 @@ def copy_fingerprints(conn: psycopg.Connection, rows: Iterable[tuple[int, Finger
 
 
 def _fingerprint_lines(doc: int, f: Fingerprints) -> str:
+    """COPY lines of a report's fingerprints: hash, report, first position, the others."""
     order = np.lexsort((f.positions, f.hashes))
-    hashes, positions = f.hashes[order].tolist(), f.positions[order].tolist()
-    lines, i = [], 0
-    while i < len(hashes):
-        j = i + 1
-        while j < len(hashes) and hashes[j] == hashes[i]:
-            j += 1
-        more = f"{{{','.join(map(str, positions[i + 1 : j]))}}}" if j > i + 1 else "\\N"
-        lines.append(f"{hashes[i]}\t{doc}\t{positions[i]}\t{more}\n")
-        i = j
-    return "".join(lines)
+    hashes, positions = f.hashes[order], f.positions[order]
+    first = np.r_[True, hashes[1:] != hashes[:-1]]
+    once = first & np.r_[first[1:], True]  # most are found once
+    line = f"{{}}\t{doc}\t{{}}\t\\N\n".format
+    lines = "".join(map(line, hashes[once].tolist(), positions[once].tolist()))
+    starts = np.flatnonzero(first & ~once)
+    ends = np.r_[np.flatnonzero(first)[1:], len(hashes)]
+    ends = ends[np.searchsorted(np.flatnonzero(first), starts)]
+    for i, j in zip(starts.tolist(), ends.tolist(), strict=True):
+        more = ",".join(map(str, positions[i + 1 : j].tolist()))
+        lines += f"{hashes[i]}\t{doc}\t{positions[i]}\t{{{more}}}\n"
+    return lines
 
 
 # The holders of some fingerprints, read up to one more than the boilerplate limit (whether a
@@ -241,13 +245,15 @@ def compare_reports(
 
 def _aligned(
     x: Report, y: Report, sx: Skeleton, sy: Skeleton, seeds: list[tuple[int, int]],
-    boiler: np.ndarray,
+    boiler: np.ndarray, masks: dict[int, np.ndarray],
 ) -> list[Passage]:  # fmt: skip
     """The passages of a pair from the seeds found for it (positions in x, in y), aligned in
-    the pair's fixed order."""
-    if ordered(x, y)[0] is x:
-        return reuse.aligned(x.text, sx, y.text, sy, seeds, boiler)
-    return reuse.aligned(y.text, sy, x.text, sx, sorted((q, p) for p, q in seeds), boiler)
+    the pair's fixed order; `masks`: the boilerplate masks of the skeletons made so far."""
+    if ordered(x, y)[0] is not x:
+        x, y, sx, sy, seeds = y, x, sy, sx, sorted((q, p) for p, q in seeds)
+    if x.id not in masks:
+        masks[x.id] = boilerplate_mask(sx.text, boiler)
+    return reuse.aligned(x.text, sx, y.text, sy, seeds, boiler, mask_a=masks[x.id])
 
 
 _INSERT = """
@@ -378,9 +384,11 @@ def detect(conn: psycopg.Connection, ids: Sequence[int]) -> int:
         involved = sorted({d for pair in found for d in pair})
         by_id = {r.id: r for r in reports(conn, involved)}
         kept = skeletons(conn, involved)
+        masks: dict[int, np.ndarray] = {}
         results = [
-            (by_id[a], by_id[b], _aligned(by_id[a], by_id[b], kept[a], kept[b], seeds, common))
+            (x, y, _aligned(x, y, kept[a], kept[b], seeds, common, masks))
             for (a, b), seeds in found.items()
+            for x, y in [(by_id[a], by_id[b])]
         ]
         stored = store_passages(conn, results)
         partners = {i: 0 for i in ids}

@@ -88,10 +88,11 @@ def passages(
 
 def aligned(
     a: str, sa: Skeleton, b: str, sb: Skeleton, seeds: list[tuple[int, int]],
-    boiler: np.ndarray, min_chars: int = MIN_CHARS,
+    boiler: np.ndarray, min_chars: int = MIN_CHARS, mask_a: np.ndarray | None = None,
 ) -> list[Passage]:  # fmt: skip
     """The passages of two clean texts and their skeletons around `seeds` (position in a,
-    position in b, ascending: the fingerprints they share outside `boiler`)."""
+    position in b, ascending: the fingerprints they share outside `boiler`). `mask_a`:
+    `boilerplate_mask(sa.text, boiler)`, when the caller aligns `a` with many."""
     if not seeds:
         return []
     regions = [_widen(sa, sb, r) for r in _chain(seeds)]
@@ -99,7 +100,7 @@ def aligned(
     for a0, a1, b0, b1 in _merge(regions):
         if min(a1 - a0, b1 - b0) < min_chars:
             continue  # it cannot hold `min_chars` shared characters (most regions: one seed)
-        set_phrase = mask_between(sa.text, a0, a1, boiler)
+        set_phrase = mask_a[a0:a1] if mask_a is not None else mask_between(sa.text, a0, a1, boiler)
         passage = _align(a, sa, a0, a1, b, sb, b0, b1, set_phrase, min_chars)
         if passage is not None:
             found.append(passage)
