@@ -218,11 +218,12 @@ def _load_plan(
 
 
 def _refresh_derived(settings: Settings, url: str, run: str, large: bool) -> Counter:
-    """Build the indexes set aside, and refresh the keywords and the search index when the
-    sections changed, whether by this run or by an earlier one killed before it could. After
-    a `large` load the site mirror takes the new rows while the keywords are refreshed, then
-    the keywords; after a small one, all at once (each sync compares the whole mirror).
-    Returns the milliseconds of each step."""
+    """Build the indexes set aside, compare the new reports for text reuse, and refresh the
+    keywords and the search index when the sections changed, whether by this run or by an
+    earlier one killed before it could. After a `large` load the site mirror takes the new
+    rows while the keywords are refreshed and text reuse is found, then those; after a small
+    one, all at once (each sync compares the whole mirror). Returns the milliseconds of each
+    step (waited for: a step done beside others shows what was left of it)."""
     ms: Counter = Counter()
     clock = time.perf_counter()
 
@@ -231,32 +232,35 @@ def _refresh_derived(settings: Settings, url: str, run: str, large: bool) -> Cou
         ms[f"ms_{name}"] = ms_since(clock)
         clock = time.perf_counter()
 
-    # side by side: the index build and the refresh work in Postgres, the search index in this
-    # process and SQLite
+    # side by side: the index build and the refresh work in Postgres, text reuse in this
+    # process and Postgres, the search index in this process and SQLite
     building = build_indexes.submit(url, run)
-    reused = reuse_is_stale(settings, url)
-    if reused:
-        find_reuse(url)
-        lap("reuse")
+    reusing = find_reuse.submit(url) if reuse_is_stale(settings, url) else None
     site = settings.prepare_site
     if not keywords_are_stale(url):
         building.result()
         lap("indexes")
-        if reused and site:
-            sync_site_mirror(settings, url)
-            lap("site_tables")
+        if reusing is not None:
+            reusing.result()
+            lap("reuse")
+            if site:
+                sync_site_mirror(settings, url)
+                lap("site_tables")
         return ms
     refreshing = refresh_keywords.submit(url)
     if site:
         update_search_index(settings, url)  # the load fed it: this only adds what it missed
         lap("search_index")
         if large:  # while the keywords are refreshed, the site mirror takes everything else
-            sync_site_mirror(settings, url, skip=idf.TABLES)
+            sync_site_mirror(settings, url, skip=idf.TABLES + reuse.TABLES)
             lap("site_tables")
     refreshing.result()
     lap("keywords")
     building.result()
     lap("indexes")
+    if reusing is not None:
+        reusing.result()
+        lap("reuse")
     if site:
         sync_site_mirror(settings, url)
         lap("site_keywords" if large else "site_tables")
