@@ -51,6 +51,10 @@ class TestSifting:
         texts = {1: ORIGINAL, 2: COPY}
         assert list(sift(texts, [1, 2])) == [(1, 2)]
 
+    def test_reports_without_fingerprints_pair_nothing(self):
+        assert sift({1: "二〇二四。", 2: "第二号。"}, [1, 2]) == {}
+        assert pairs(Prints.join([]), {}, [1], set_phrases(), 50) == {}
+
     def test_a_phrase_shorter_than_a_passage_does_not_pass(self):
         texts = {1: SHORT, 2: "丙。加快推进农村公路建设工程。丁\n"}
         assert sift(texts, [2]) == {}

@@ -98,6 +98,8 @@ def _seeds(
     """(doc a, position in a, doc b, position in b), a < b, of every occurrence of a new
     report's fingerprint paired with each occurrence of it in another report."""
     h, d, p = prints.hashes, prints.docs, prints.positions
+    if not len(h):
+        return (np.empty(0, np.int64),) * 4
     order = np.lexsort((p, d, h))
     h, d, p = h[order], d[order], p[order]
     # a fingerprint a report repeats more than REPEATS times says nothing about where a copy is
