@@ -9,18 +9,19 @@ existed) has no row in `reuse_checks`; the next run compares it. A pair is alway
 the same order (by a hash of the texts), so its passages do not depend on which of the two was
 loaded first.
 
-Boilerplate: fingerprints held by very many reports (`boilerplate_limit`) pair nothing and
-start no passage; the set phrases shipped as data are boilerplate however few reports there are
-(huibao.text.reuse).
+Boilerplate: fingerprints held by very many reports (`BOILERPLATE_REPORTS` and
+`BOILERPLATE_SHARE` of them) pair nothing and start no passage; the set phrases shipped as data
+are boilerplate however few reports there are (huibao.text.reuse).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
 import psycopg
@@ -45,6 +46,8 @@ BOILERPLATE_REPORTS = 50  # a fingerprint held by more reports than this and
 BOILERPLATE_SHARE = 0.02  # than this share of them is boilerplate
 CHUNK = 1000  # reports compared at once (what one pass holds in memory grows with it)
 TABLES = ("reuse_passages", "reuse_documents")  # what the site shows
+_UNSTORED = -1  # the id of a text compared without being stored (ids of reports are positive)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,25 +185,24 @@ def holders(
 def outlines(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, Outline]:
     """The outlines of the stored skeletons of reports (made from the text of one stored
     without)."""
-    ids = list(ids)
-    found = {
-        doc: unpack_outline(data)
-        for doc, data in conn.execute(
-            "select document_id, skeleton from reuse_skeletons where document_id = any(%s)",
-            (ids,),
-        )
-    }
-    missing = [i for i in ids if i not in found]
-    for r in reports(conn, missing):
-        found[r.id] = outline(prepared(r.text).skeleton)
-    return found
+    return _stored(conn, ids, unpack_outline, outline)
 
 
 def skeletons(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, Skeleton]:
     """The stored skeletons of reports (made again from the text of one stored without)."""
+    return _stored(conn, ids, unpack, lambda skel: skel)
+
+
+def _stored(
+    conn: psycopg.Connection,
+    ids: Iterable[int],
+    read: Callable[[bytes], T],
+    made: Callable[[Skeleton], T],
+) -> dict[int, T]:
+    """`read` of each report's stored skeleton, or `made` of its skeleton made again."""
     ids = list(ids)
     found = {
-        doc: unpack(data)
+        doc: read(data)
         for doc, data in conn.execute(
             "select document_id, skeleton from reuse_skeletons where document_id = any(%s)",
             (ids,),
@@ -208,7 +210,7 @@ def skeletons(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, Skeleto
     }
     missing = [i for i in ids if i not in found]
     for r in reports(conn, missing):
-        found[r.id] = prepared(r.text).skeleton
+        found[r.id] = made(prepared(r.text).skeleton)
     return found
 
 
@@ -233,14 +235,6 @@ def _key(r: Report) -> tuple[bytes, int]:
 @lru_cache(maxsize=4096)
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
-
-
-def compare_reports(
-    x: Report, y: Report, boilerplate: reuse.Boilerplate | Iterable[int] = ()
-) -> list[Passage]:
-    """The passages of a pair, aligned in their fixed order (`ordered`)."""
-    a, b = ordered(x, y)
-    return reuse.compare(a.text, b.text, boilerplate)
 
 
 def _aligned(
@@ -520,11 +514,3 @@ def similar(
             out.append(Similar(other, titles.get(other), chars, passages))
     out.sort(key=lambda s: (-s.chars, s.document_id))
     return out[:limit]
-
-
-_UNSTORED = -1  # the id of a text compared without being stored (ids of reports are positive)
-
-
-def share_of(text_length: int, passages: Sequence[Passage]) -> float:
-    """The share of a text the passages cover (each character once)."""
-    return reuse.shared_share(text_length, [(p.a_start, p.a_end) for p in passages])
