@@ -7,12 +7,13 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import astuple
 
 import numpy as np
 import pytest
 
 from conftest import ROOT, SAMPLES, SHARED, empty_database, query
-from huibao.db import engine, load, reuse, taxonomies
+from huibao.db import engine, indexes, load, reuse, taxonomies
 from huibao.files import FileStat
 from huibao.text import parse_path, parse_text
 from huibao.text.reuse import compare
@@ -191,22 +192,27 @@ class TestBoilerplate:
             prints, _, _ = reuse.holders(conn, [ids[0]], boilerplate_reports=10)
             assert set(prints.docs.tolist()) == set(ids)
 
-    def test_a_passage_many_reports_hold_is_stored_in_no_pair(self, clean_db):
+    def test_without_the_index_on_fingerprints_the_holders_are_the_same(self, clean_db):
         common = "全面推行河湖长制，开展河道清四乱专项整治行动，清理河道垃圾三千余吨，拆除违法建筑四十余处"
         own = "新建改建农村公路一百二十公里，完成危桥改造十二座，建制村通双车道比例达到百分之八十五"
         with engine.connect(clean_db) as conn:
             taxonomies.sync(conn)
-            for i in range(60):  # over BOILERPLATE_REPORTS: the common passage is boilerplate
-                text = f"第{i}号报告\n一、工作情况\n{common}。\n" + (
-                    own if i < 2 else f"其他内容{i}"
+            ids = []
+            for i in range(6):
+                text = f"第{i}号报告\n{common}。\n" + (own if i < 2 else f"其他内容{i}")
+                loaded = load.load_source(
+                    conn, FileStat(f"/x/{i}.txt", 1, i), parse_text(text), "t"
                 )
-                load.load_source(conn, FileStat(f"/x/{i}.txt", 1, i), parse_text(text), "t")
+                ids.append(loaded.ids[0][0])
             conn.commit()
-            assert reuse.check_all(conn)[0] == 60
-            pairs = conn.execute(
-                "select doc_a, doc_b, a_start, a_end from reuse_passages"
-            ).fetchall()
-            assert len(pairs) == 1  # the two reports sharing their own passage
+            indexed = reuse.holders(conn, [ids[0]], boilerplate_reports=3)
+            # as during a large load, which sets the index aside
+            assert "ix_reuse_fingerprints_hash" in indexes.defer(conn, "a-large-load")
+            scanned = reuse.holders(conn, [ids[0]], boilerplate_reports=3)
+            indexes.restore(conn, "a-large-load")
+        assert set(indexed[0].docs.tolist()) == {ids[0], ids[1]}  # the pair, not boilerplate
+        for a, b in ((astuple(indexed[0]), astuple(scanned[0])), (indexed[1:], scanned[1:])):
+            assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
 class TestFamilies:

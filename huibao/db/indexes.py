@@ -2,7 +2,8 @@
 
 The GIN indexes (trigrams behind `LIKE '%招商引资%'` in psql, the topics of sections) cost more
 to keep up to date row by row than to build once, and kept up to date they come out several
-times larger (on a 5-million-character corpus, 73 MB against 10 MB for the body trigrams). So a
+times larger (on a 5-million-character corpus, 73 MB against 10 MB for the body trigrams); the
+lookup of text reuse's fingerprints takes every row of a load at a random place. So a
 run that loads at least as much as the database already holds drops them before loading and
 builds them after. Their definitions wait in `deferred_indexes` with the run that dropped them:
 a run killed in between leaves them to the next run, which builds them before it loads.
@@ -14,12 +15,15 @@ import psycopg
 
 from . import locks
 
-DEFERRABLE = (
-    "ix_sections_body_trgm",
-    "ix_sections_heading_trgm",
-    "ix_sections_topics",
-    "ix_documents_title_trgm",
-)
+DEFERRABLE = {  # index: its table
+    "ix_sections_body_trgm": "sections",
+    "ix_sections_heading_trgm": "sections",
+    "ix_sections_topics": "sections",
+    "ix_documents_title_trgm": "documents",
+    # every fingerprint of a load goes to a random place in it (text reuse reads the table
+    # whole after a large load, and builds it first when it needs it: huibao.db.reuse)
+    "ix_reuse_fingerprints_hash": "reuse_fingerprints",
+}
 BUILD_MEMORY = "256MB"  # maintenance_work_mem of a build: GIN sorts its entries in memory
 
 
@@ -29,7 +33,7 @@ def worth_deferring(conn: psycopg.Connection, todo_bytes: int) -> bool:
     (loaded,) = conn.execute(
         "select coalesce(sum(bytes), 0) from sources where status in ('loaded', 'partial')"
     ).fetchone()
-    allowed = all(may_drop_indexes(conn, t) for t in ("sections", "documents"))
+    allowed = all(may_drop_indexes(conn, t) for t in set(DEFERRABLE.values()))
     conn.commit()
     return allowed and todo_bytes > 0 and todo_bytes >= loaded
 

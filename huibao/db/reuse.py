@@ -133,13 +133,17 @@ _HOLDERS = """
     ) x
     cross join lateral unnest(x.positions) as p (at)
 """
-# Every occurrence: cheaper than looking each fingerprint up when most reports are new.
-_ALL = """
+# Every occurrence (of some fingerprints, or of all): one pass over the table, cheaper than
+# looking each fingerprint up when most reports are new, and the way without the index on
+# fingerprints, which a large load sets aside (huibao.db.indexes).
+_SCANNED = """
     select string_agg(f.hash || ' ' || f.document_id || ' ' || p.at, ' ')
-    from reuse_fingerprints f
-    cross join lateral unnest(f.position || coalesce(f.more, '{}')) as p (at)
+    from reuse_fingerprints f {join}
+    cross join lateral unnest(f.position || coalesce(f.more, '{{}}')) as p (at)
     where f.document_id <> all(%(exclude)s::bigint[])
 """
+_JOIN = "join ({hashes}) as m (hash) on m.hash = f.hash"
+_INDEX = "select to_regclass('ix_reuse_fingerprints_hash') is not null"
 _OF_REPORTS = "select distinct hash from reuse_fingerprints where document_id = any(%(ids)s)"
 _OF_HASHES = "select distinct unnest(%(hashes)s::bigint[])"
 
@@ -165,9 +169,13 @@ def holders(
         "share": BOILERPLATE_SHARE,
     }
     most, loaded = conn.execute(_MOST, params).fetchone()
-    query = _HOLDERS.format(hashes=_OF_REPORTS if hashes is None else _OF_HASHES)
+    of = _OF_REPORTS if hashes is None else _OF_HASHES
     if hashes is None and len(ids) * 2 >= loaded:  # (at most 2 * CHUNK reports loaded)
-        query = _ALL
+        query = _SCANNED.format(join="")
+    elif conn.execute(_INDEX).fetchone()[0]:
+        query = _HOLDERS.format(hashes=of)
+    else:
+        query = _SCANNED.format(join=_JOIN.format(hashes=of))
     text = conn.execute(query, {**params, "most": most}).fetchone()[0] or ""
     table = np.fromstring(text, dtype=np.int64, sep=" ").reshape(-1, 3)
     table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
