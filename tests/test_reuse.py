@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from bench.reuse_truth import generate, score
@@ -71,6 +72,25 @@ class TestFingerprints:
 
     def test_a_text_shorter_than_a_gram_has_none(self):
         assert len(fingerprints("短文本")[0]) == 0
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint64])
+@pytest.mark.parametrize("values,table", [(50, 20), (20_000, 300), (20_000, 0)])
+def test_membership_in_a_sorted_table_is_numpys_isin(dtype, values, table):
+    """Both ways (binary search alone; a bitmap first, for many values against few), on keys
+    of every size, negative ones included."""
+    rng = np.random.default_rng(values + table)
+    info = np.iinfo(dtype)
+    v = rng.integers(info.min, info.max, values, dtype=dtype, endpoint=True)
+    t = np.unique(
+        np.r_[
+            rng.choice(v, table // 2),
+            rng.integers(info.min, info.max, table - table // 2, dtype=dtype),
+        ]
+    )
+    got = skeletons.sorted_isin(v, t)
+    assert got.tolist() == np.isin(v, t).tolist()
+    assert got.sum() >= min(table // 2, 1)
 
 
 class TestCompare:

@@ -174,9 +174,10 @@ class _Corpus:
         plain = self.codes[at] & ~_BREAK
         grams = code_gram_hashes(plain).view(np.int64)
         common = np.flatnonzero(sorted_isin(grams, self.boilerplate))
-        cover = np.zeros(len(plain) + 1, np.int32)
-        np.add.at(cover, common, 1)
-        np.add.at(cover, np.minimum(common + K, len(plain)), -1)
+        n = len(plain)
+        cover = np.bincount(common, minlength=n + 1) - np.bincount(
+            np.minimum(common + K, n), minlength=n + 1
+        )
         before = np.r_[0, np.cumsum(np.cumsum(cover[:-1]) == 0)]
         self.own[at] = before[:-1]
         self.own[at[-1] + 1] = before[-1]
@@ -330,13 +331,19 @@ def _held(
         joined = runs.near[k - 1]
         near[k:] |= joined
         near[:-k] |= joined
-    counted = live & ((ea - sa >= MIN_CHARS) | near)
-    ea, eb = np.where(counted, ea, sa), np.where(counted, eb, sb)
-    corpus.count_own(np.r_[sa[counted], sb[counted]], np.r_[ea[counted], eb[counted]])
-    held = np.maximum(corpus.own_between(sa, ea), corpus.own_between(sb, eb))
+    counted = np.flatnonzero(live & ((ea - sa >= MIN_CHARS) | near))
+    sa, sb, ea, eb = sa[counted], sb[counted], ea[counted], eb[counted]
+    corpus.count_own(np.r_[sa, sb], np.r_[ea, eb])
+    held = np.zeros(len(live), np.int64)
+    held[counted] = np.maximum(corpus.own_between(sa, ea), corpus.own_between(sb, eb))
+    # a run near one before it: the two together (both are counted)
+    at = np.full(len(live), -1)
+    at[counted] = np.arange(len(counted))
     for k in range(1, _NEAR + 1):
-        span = np.maximum(corpus.own_between(sa[:-k], ea[k:]), corpus.own_between(sb[:-k], eb[k:]))
-        held[k:] = np.maximum(held[k:], np.where(runs.near[k - 1], span, 0))
+        first = np.flatnonzero(runs.near[k - 1])
+        i, j = at[first], at[first + k]
+        span = np.maximum(corpus.own_between(sa[i], ea[j]), corpus.own_between(sb[i], eb[j]))
+        held[first + k] = np.maximum(held[first + k], span)
     return held
 
 

@@ -20,7 +20,7 @@ import re
 import zlib
 from array import array
 from bisect import bisect_left
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -253,10 +253,11 @@ def mask_between(skel: str, a0: int, a1: int, boilerplate: np.ndarray) -> np.nda
     lo = max(0, a0 - K + 1)
     grams = gram_hashes(skel[lo : a1 + K - 1]).view(np.int64)
     starts = np.flatnonzero(sorted_isin(grams, boilerplate)) + (lo - a0)
-    mask = np.zeros(a1 - a0 + 1, dtype=np.int32)
-    np.add.at(mask, np.maximum(starts, 0), 1)
-    np.add.at(mask, np.minimum(starts + K, a1 - a0), -1)
-    return np.cumsum(mask[:-1]) > 0
+    n = a1 - a0
+    mask = np.bincount(np.maximum(starts, 0), minlength=n + 1) - np.bincount(
+        np.minimum(starts + K, n), minlength=n + 1
+    )
+    return np.cumsum(mask[:n]) > 0
 
 
 class Prepared(NamedTuple):
@@ -305,9 +306,40 @@ def prepared(text: str) -> Prepared:
 
 
 def sorted_isin(values: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """`np.isin(values, table)` for a sorted `table`, by binary search (no sort of `values`)."""
+    """`np.isin(values, table)` for a sorted `table` of 64-bit integers, without sorting
+    `values` (a table is not changed once asked about). Many values against a small table: a
+    bitmap of the table's slots rules most out in one step, binary search settles the rest
+    (searching for values that come in no order costs ten times the bitmap's step)."""
     if not len(table):
         return np.zeros(len(values), bool)
+    # the bitmaps of the last few tables: one is asked about again and again (the boilerplate)
+    kept = next((k for k in tuple(_BITMAPS) if k[0] is table), None)  # (a copy: threads)
+    if kept is not None:
+        _, seen, bits = kept
+    elif len(values) >= 8 * len(table):
+        bits = min(max((len(table) * 16).bit_length(), 10), 24)  # 1 in 16 slots taken, or fewer
+        seen = np.zeros(1 << bits, bool)
+        seen[_slots(table, bits)] = True
+        _BITMAPS.appendleft((table, seen, bits))
+    else:
+        return _searched(values, table)
+    out = seen[_slots(values, bits)]
+    maybe = np.flatnonzero(out)
+    out[maybe] = _searched(values[maybe], table)
+    return out
+
+
+_BITMAPS: deque[tuple[np.ndarray, np.ndarray, int]] = deque(maxlen=4)
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # multiplicative hashing: any keys spread over the slots
+
+
+def _slots(values: np.ndarray, bits: int) -> np.ndarray:
+    keys = values.view(np.uint64) if values.dtype.itemsize == 8 else values.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        return (keys * _MIX) >> np.uint64(64 - bits)
+
+
+def _searched(values: np.ndarray, table: np.ndarray) -> np.ndarray:
     at = np.minimum(np.searchsorted(table, values), len(table) - 1)
     return table[at] == values
 
