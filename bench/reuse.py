@@ -8,7 +8,7 @@
 2. cost: the benchmark corpus (bench/corpus.py, whose reports copy from one another) ingested
    into a fresh embedded Postgres with HUIBAO_REUSE=0 and with it on, then 1 % new files into
    each → seconds of each run (the median of `--runs`, the two kinds alternating), and the
-   share reuse adds. Two clocks: the run's own seconds (from the flow's first step to its
+   share reuse adds (of the medians, and the median of each trial's ratio). Two clocks: the run's own seconds (from the flow's first step to its
    last, what `ingest_runs.seconds` records) and the wall time of the call. Prefect's flow-run
    heartbeat thread sleeps in whole seconds and the run's end waits for it, which rounds every
    run's wall time up to a whole second; the benchmark turns heartbeats off so that the wall
@@ -158,10 +158,10 @@ def main() -> int:
     os.environ["PREFECT_API_URL"] = server.api_url
     runs: dict = {"without": [], "with": []}
     try:
-        # the two kinds of run alternate, each into a fresh database: the machine's drift
-        # touches both alike; medians are reported
+        # the two kinds of run alternate (one first, then the other first), each into a fresh
+        # database: the machine's drift touches both alike; medians are reported
         for trial in range(args.runs):
-            for reuse in (False, True):
+            for reuse in (False, True) if trial % 2 == 0 else (True, False):
                 home = base / f"{trial}-{'with' if reuse else 'without'}"
                 os.environ["HUIBAO_HOME"] = str(home)
                 full = ingest([path], reuse)
@@ -186,10 +186,14 @@ def main() -> int:
     }  # fmt: skip
     result["ingest"] = median
     w, wo = median["with"], median["without"]
-    for run in ("full", "increment"):
+    for i, run in enumerate(("full", "increment")):
         for clock in ("own", "wall"):
             key = f"{run}_{clock}"
             result[f"added_to_{key}"] = round(w[key] / wo[key] - 1, 3)
+            # and the median of each trial's two runs' ratio (they ran one after the other)
+            pairs = zip(runs["with"], runs["without"], strict=True)
+            ratios = [a[i][clock] / b[i][clock] - 1 for a, b in pairs]
+            result[f"added_to_{key}_paired"] = round(statistics.median(ratios), 3)
     result["increment_vs_full_detection"] = round(
         result["detect_1_percent"]["seconds"] / result["detect_all"]["seconds"], 4
     )
@@ -200,7 +204,9 @@ def main() -> int:
             f"{name}: reuse adds {result[f'added_to_full_{clock}']:.1%} to a full ingest "
             f"({wo[f'full_{clock}']} → {w[f'full_{clock}']} s) and "
             f"{result[f'added_to_increment_{clock}']:.1%} to a 1 % run "
-            f"({wo[f'increment_{clock}']} → {w[f'increment_{clock}']} s)"
+            f"({wo[f'increment_{clock}']} → {w[f'increment_{clock}']} s); the median of the "
+            f"trials' ratios: {result[f'added_to_full_{clock}_paired']:.1%} and "
+            f"{result[f'added_to_increment_{clock}_paired']:.1%}"
         )
     print(f"detecting 1 % costs {result['increment_vs_full_detection']:.1%} of detecting all")
     if args.json:
