@@ -15,9 +15,13 @@ from .chars import is_han
 from .measures import alternation
 from .model import Mask
 
-# Runs of x/X/*/＊ (with an optional decimal part) not touching Latin letters or digits.
+# Runs of x/X/*/＊ (with an optional decimal part) not touching Latin letters or digits. What
+# comes before a run is looked at from its first character: a pattern that starts with a
+# character class is searched for by that class, several times faster than one that starts
+# by looking behind at every position.
 MASK = re.compile(
-    r"(?<![A-Za-z0-9_])(?:[xX×]+|[*＊]+)(?:[.．][xX*＊]+)?(?:[-—–~～至][xX*＊]+)?(?![A-Za-z0-9_])"
+    r"(?:[xX×](?<![A-Za-z0-9_][xX×])[xX×]*|[*＊](?<![A-Za-z0-9_][*＊])[*＊]*)"
+    r"(?:[.．][xX*＊]+)?(?:[-—–~～至][xX*＊]+)?(?![A-Za-z0-9_])"
 )
 # what follows a masked figure: a unit, a magnitude, a word of time (**亿元, xx%, ×月)
 _FIGURE_AFTER = re.compile(

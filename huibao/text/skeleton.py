@@ -74,14 +74,16 @@ def _symbols() -> tuple[tuple[re.Pattern, str], ...]:
     group 1, or of the match. Each is its own pass: an alternation of them is several times
     slower."""
     unit = "|".join(map(re.escape, units()))
-    numeral = f"[{NUMERAL_CHARS}]+"
+    digit = f"[{NUMERAL_CHARS}]"
+    numeral = f"{digit}+"
     figures = (
         r"(\d+(?:[.,，]\d+)*(?:\s*[%％‰])?)",
         rf"({MASK.pattern}(?:\s*[%％‰])?)",
         # ordinals (第十四届, 第五次) and the numerals of point markers (三是, 四、, （二）): a copy
         # that adds or drops a point renumbers the others
         rf"第({numeral})",
-        rf"(?<![{HAN}])({numeral})(?:是|、)",
+        # not inside a run of Chinese (looked at from the first numeral: see MASK)
+        rf"({digit}(?<![{HAN}]{digit}){digit}*)(?:是|、)",
         rf"[（(]({numeral})[）)]",
     )
     # a name the list lacks (桃源镇, 青山县) only where a run of Chinese starts: inside a run,
@@ -140,8 +142,8 @@ def _listed_names(codes: np.ndarray) -> list[tuple[int, int]]:
             keep = begins <= len(wide) - n  # the places with n code points left
             begins, h = begins[keep], h[keep] * _MULTIPLIER + wide[begins[keep] + n - 1]
             if n in names:
-                found += [(int(i), -n) for i in begins[sorted_isin(h, names[n])]]
-            alive = sorted_isin(h, prefixes[n])
+                found += [(int(i), -n) for i in begins[sorted_isin(h, names[n], True)]]
+            alive = sorted_isin(h, prefixes[n], True)
             begins, h = begins[alive], h[alive]
     spans, reach = [], 0
     for start, neg in sorted(found):
@@ -305,22 +307,29 @@ def prepared(text: str) -> Prepared:
     return _KEPT_PREPARED.get(text)
 
 
-def sorted_isin(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+def sorted_isin(values: np.ndarray, table: np.ndarray, lasting: bool = False) -> np.ndarray:
     """`np.isin(values, table)` for a sorted `table` of 64-bit integers, without sorting
     `values` (a table is not changed once asked about). Many values against a small table: a
     bitmap of the table's slots rules most out in one step, binary search settles the rest
-    (searching for values that come in no order costs ten times the bitmap's step)."""
+    (searching for values that come in no order costs ten times the bitmap's step). A
+    `lasting` table (one of the process's own, such as the names list's) keeps its bitmap."""
     if not len(table):
         return np.zeros(len(values), bool)
     # the bitmaps of the last few tables: one is asked about again and again (the boilerplate)
-    kept = next((k for k in tuple(_BITMAPS) if k[0] is table), None)  # (a copy: threads)
+    kept = _LASTING.get(id(table)) or next(
+        (k for k in tuple(_BITMAPS) if k[0] is table),
+        None,  # (a copy: threads)
+    )
     if kept is not None:
         _, seen, bits = kept
-    elif len(values) >= 8 * len(table):
+    elif lasting or len(values) >= 8 * len(table):
         bits = min(max((len(table) * 16).bit_length(), 10), 24)  # 1 in 16 slots taken, or fewer
         seen = np.zeros(1 << bits, bool)
         seen[_slots(table, bits)] = True
-        _BITMAPS.appendleft((table, seen, bits))
+        if lasting:
+            _LASTING[id(table)] = (table, seen, bits)  # (the table kept: its id stays its own)
+        else:
+            _BITMAPS.appendleft((table, seen, bits))
     else:
         return _searched(values, table)
     out = seen[_slots(values, bits)]
@@ -330,6 +339,7 @@ def sorted_isin(values: np.ndarray, table: np.ndarray) -> np.ndarray:
 
 
 _BITMAPS: deque[tuple[np.ndarray, np.ndarray, int]] = deque(maxlen=4)
+_LASTING: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # multiplicative hashing: any keys spread over the slots
 
 
