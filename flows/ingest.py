@@ -223,7 +223,8 @@ def _refresh_derived(settings: Settings, url: str, run: str, large: bool) -> Cou
     earlier one killed before it could. After a `large` load the site mirror takes the new
     rows while the keywords are refreshed and text reuse is found, then those; after a small
     one, all at once (each sync compares the whole mirror). Returns the milliseconds of each
-    step (waited for: a step done beside others shows what was left of it)."""
+    step (waited for: a step done beside others shows what was left of it). Text reuse is
+    found last: the site takes everything else while it runs, then its tables."""
     ms: Counter = Counter()
     clock = time.perf_counter()
 
@@ -258,10 +259,16 @@ def _refresh_derived(settings: Settings, url: str, run: str, large: bool) -> Cou
     lap("keywords")
     building.result()
     lap("indexes")
+    last = "site_keywords" if large else "site_tables"
+    if site and reusing is not None and not reusing.state.is_final():
+        # while text reuse is still being found, the site takes the keywords; then its tables
+        sync_site_mirror(settings, url, skip=reuse.TABLES)
+        lap(last)
+        last = "site_reuse"
     if reusing is not None:
         reusing.result()
         lap("reuse")
     if site:
         sync_site_mirror(settings, url)
-        lap("site_keywords" if large else "site_tables")
+        lap(last)
     return ms
