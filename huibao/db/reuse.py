@@ -35,6 +35,7 @@ from huibao.text.skeleton import (
     boilerplate_mask,
     outline,
     pack,
+    prepare,
     prepared,
     set_phrases,
     sorted_isin,
@@ -75,7 +76,7 @@ class Fingerprints:
 
 def fingerprints(text: str) -> Fingerprints:
     """The fingerprints of a clean text and its packed skeleton."""
-    made = prepared(text)
+    made = prepare(text)  # met once: not kept
     return Fingerprints(made.hashes, made.positions, pack(made.skeleton))
 
 

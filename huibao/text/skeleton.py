@@ -288,9 +288,7 @@ class _Kept:
         if found is not None:
             self.items.move_to_end(text)
             return found
-        skel = skeleton(text)
-        hashes, positions = _winnow(gram_hashes(skel.text))
-        made = self.items[text] = Prepared(skel, hashes, positions, _few(hashes))
+        made = self.items[text] = prepare(text)
         self.held += len(text)
         while self.held > self.chars and len(self.items) > 1:
             old, _ = self.items.popitem(last=False)
@@ -299,6 +297,14 @@ class _Kept:
 
 
 _KEPT_PREPARED = _Kept(CACHE_CHARS)
+
+
+def prepare(text: str) -> Prepared:
+    """The skeleton and fingerprints of a text, made now (a text met once: a parser process
+    fingerprinting what it loads)."""
+    skel = skeleton(text)
+    hashes, positions = _winnow(gram_hashes(skel.text))
+    return Prepared(skel, hashes, positions, _few(hashes))
 
 
 def prepared(text: str) -> Prepared:
