@@ -202,15 +202,29 @@ def holders(
     return prints, np.union1d(set_phrases(), common), most
 
 
-def outlines(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, Outline]:
+def outlines(
+    conn: psycopg.Connection, ids: Iterable[int], packed: dict[int, bytes] | None = None
+) -> dict[int, Outline]:
     """The outlines of the stored skeletons of reports (made from the text of one stored
-    without)."""
-    return _stored(conn, ids, unpack_outline, outline)
+    without); `packed`: the stored skeletons, when the caller read them."""
+    return _stored(conn, ids, unpack_outline, outline, packed)
 
 
-def skeletons(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, Skeleton]:
+def skeletons(
+    conn: psycopg.Connection, ids: Iterable[int], packed: dict[int, bytes] | None = None
+) -> dict[int, Skeleton]:
     """The stored skeletons of reports (made again from the text of one stored without)."""
-    return _stored(conn, ids, unpack, lambda skel: skel)
+    return _stored(conn, ids, unpack, lambda skel: skel, packed)
+
+
+def packed_skeletons(conn: psycopg.Connection, ids: Iterable[int]) -> dict[int, bytes]:
+    """The stored skeletons of reports, as stored (`pack`)."""
+    return dict(
+        conn.execute(
+            "select document_id, skeleton from reuse_skeletons where document_id = any(%s)",
+            (list(ids),),
+        ).fetchall()
+    )
 
 
 def _stored(
@@ -218,16 +232,12 @@ def _stored(
     ids: Iterable[int],
     read: Callable[[bytes], T],
     made: Callable[[Skeleton], T],
+    packed: dict[int, bytes] | None,
 ) -> dict[int, T]:
     """`read` of each report's stored skeleton, or `made` of its skeleton made again."""
     ids = list(ids)
-    found = {
-        doc: read(data)
-        for doc, data in conn.execute(
-            "select document_id, skeleton from reuse_skeletons where document_id = any(%s)",
-            (ids,),
-        )
-    }
+    packed = packed_skeletons(conn, ids) if packed is None else packed
+    found = {doc: read(packed[doc]) for doc in ids if doc in packed}
     missing = [i for i in ids if i not in found]
     for r in reports(conn, missing):
         found[r.id] = made(prepared(r.text).skeleton)
@@ -270,12 +280,13 @@ def _aligned(
     return reuse.aligned(x.text, sx, y.text, sy, seeds, boiler, mask_a=masks[x.id])
 
 
+# the arrays in binary: as text, the JSON of the substitutions is escaped character by character
 _INSERT = """
     insert into reuse_passages (doc_a, doc_b, a_start, a_end, b_start, b_end, chars, similarity,
         substitutions, kind, earlier)
-    select * from unnest(%(a)s::bigint[], %(b)s::bigint[], %(a_start)s::int[], %(a_end)s::int[],
-        %(b_start)s::int[], %(b_end)s::int[], %(chars)s::int[], %(similarity)s::float8[],
-        %(subs)s::text[], %(kind)s::text[], %(earlier)s::bigint[])
+    select * from unnest(%(a)b::bigint[], %(b)b::bigint[], %(a_start)b::int[], %(a_end)b::int[],
+        %(b_start)b::int[], %(b_end)b::int[], %(chars)b::int[], %(similarity)b::float8[],
+        %(subs)b::text[], %(kind)b::text[], %(earlier)b::bigint[])
     on conflict (doc_a, doc_b, a_start, b_start) do nothing
     returning id, doc_a, a_start, a_end, doc_b, b_start, b_end
 """
@@ -394,10 +405,11 @@ def detect(conn: psycopg.Connection, ids: Sequence[int]) -> int:
         _fingerprint_missing(conn, ids)
         prints, common, most = holders(conn, ids)
         docs = np.union1d(prints.docs, np.asarray(ids, dtype=np.int64)).tolist()
-        found = reuse_pairs.pairs(prints, outlines(conn, docs), ids, common, most)
+        packed = packed_skeletons(conn, docs)  # read once: outlines of all, skeletons of some
+        found = reuse_pairs.pairs(prints, outlines(conn, docs, packed), ids, common, most)
         involved = sorted({d for pair in found for d in pair})
         by_id = {r.id: r for r in reports(conn, involved)}
-        kept = skeletons(conn, involved)
+        kept = skeletons(conn, involved, packed)
         masks: dict[int, np.ndarray] = {}
         results = [
             (x, y, _aligned(x, y, kept[a], kept[b], seeds, common, masks))
