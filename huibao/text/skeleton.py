@@ -96,22 +96,26 @@ def _symbols() -> tuple[tuple[re.Pattern, str], ...]:
 def _place_names() -> tuple[np.ndarray, dict[int, np.ndarray], dict[int, np.ndarray]]:
     """The listed place names: which code points begin one (a table over the BMP), by length
     the hashes of their code points, and by length the hashes of every name's first that many
-    code points (all sorted)."""
-    by_length: dict[int, list[int]] = {}
-    prefixes: dict[int, list[int]] = {}
+    code points (all sorted). Made with a step per character position, not per name: every
+    process that makes skeletons makes these."""
+    names = [name for name in load_lines("place_names.txt") if name]
+    lengths = np.array([len(name) for name in names])
+    codes = codes_of("".join(names)).astype(np.uint64)
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
     initial = np.zeros(0x10000, dtype=bool)
-    for name in load_lines("place_names.txt"):
-        codes = np.frombuffer(name.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        for n in range(1, len(name) + 1):
-            prefixes.setdefault(n, []).append(int(_windows(codes[:n], n)[0]))
-        by_length.setdefault(len(name), []).append(prefixes[len(name)][-1])
-        if ord(name[0]) < 0x10000:
-            initial[ord(name[0])] = True
-
-    def table(hashes: dict[int, list[int]]) -> dict[int, np.ndarray]:
-        return {n: np.unique(np.array(h, dtype=np.uint64)) for n, h in hashes.items()}
-
-    return initial, table(by_length), table(prefixes)
+    first = codes[starts]
+    initial[first[first < 0x10000].astype(np.int64)] = True
+    by_length: dict[int, np.ndarray] = {}
+    prefixes: dict[int, np.ndarray] = {}
+    h = np.zeros(len(names), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for n in range(1, int(lengths.max(initial=0)) + 1):
+            long = lengths >= n  # the names with an n-th code point
+            h[long] = h[long] * _MULTIPLIER + codes[starts[long] + n - 1]
+            prefixes[n] = np.unique(h[long])
+            if (lengths == n).any():
+                by_length[n] = np.unique(h[lengths == n])
+    return initial, by_length, prefixes
 
 
 def _windows(codes: np.ndarray, n: int) -> np.ndarray:
