@@ -27,7 +27,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from .reuse import DRIFT, GAP, MIN_CHARS
-from .skeleton import REPEATS, K, Outline, Prepared, code_gram_hashes, sorted_isin
+from .skeleton import (
+    REPEATS,
+    K,
+    Outline,
+    Prepared,
+    code_gram_hashes,
+    covered,
+    sorted_isin,
+)
 
 PARTNERS = 50  # reports aligned with a new one at most, those sharing most with it first
 _QUICK = (MIN_CHARS - K + 1) // 2  # what a run of one gram lacks on one side at least
@@ -174,11 +182,7 @@ class _Corpus:
         plain = self.codes[at] & ~_BREAK
         grams = code_gram_hashes(plain).view(np.int64)
         common = np.flatnonzero(sorted_isin(grams, self.boilerplate))
-        n = len(plain)
-        cover = np.bincount(common, minlength=n + 1) - np.bincount(
-            np.minimum(common + K, n), minlength=n + 1
-        )
-        before = np.r_[0, np.cumsum(np.cumsum(cover[:-1]) == 0)]
+        before = np.r_[0, np.cumsum(~covered(common, len(plain)))]
         self.own[at] = before[:-1]
         self.own[at[-1] + 1] = before[-1]
 

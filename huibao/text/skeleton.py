@@ -259,11 +259,16 @@ def mask_between(skel: str, a0: int, a1: int, boilerplate: np.ndarray) -> np.nda
     lo = max(0, a0 - K + 1)
     grams = gram_hashes(skel[lo : a1 + K - 1]).view(np.int64)
     starts = np.flatnonzero(sorted_isin(grams, boilerplate)) + (lo - a0)
-    n = a1 - a0
-    mask = np.bincount(np.maximum(starts, 0), minlength=n + 1) - np.bincount(
+    return covered(starts, a1 - a0)
+
+
+def covered(starts: np.ndarray, n: int) -> np.ndarray:
+    """Which of n characters lie in a gram that starts at one of `starts` (some may start
+    before the first)."""
+    edges = np.bincount(np.maximum(starts, 0), minlength=n + 1) - np.bincount(
         np.minimum(starts + K, n), minlength=n + 1
     )
-    return np.cumsum(mask[:n]) > 0
+    return np.cumsum(edges[:n]) > 0
 
 
 class Prepared(NamedTuple):
