@@ -8,11 +8,12 @@
 2. cost: the benchmark corpus (bench/corpus.py, whose reports copy from one another) ingested
    into a fresh embedded Postgres with HUIBAO_REUSE=0 and with it on, then 1 % new files into
    each → seconds of each run (the median of `--runs`, the two kinds alternating), and the
-   share reuse adds (of the medians, and the median of each trial's ratio). Two clocks: the run's own seconds (from the flow's first step to its
-   last, what `ingest_runs.seconds` records) and the wall time of the call. Prefect's flow-run
-   heartbeat thread sleeps in whole seconds and the run's end waits for it, which rounds every
-   run's wall time up to a whole second; the benchmark turns heartbeats off so that the wall
-   time measures huibao, not that wait
+   share reuse adds (of the medians, and the median of each trial's ratio). Two clocks: the
+   run's own seconds (from the flow's first step to its last, what `ingest_runs.seconds`
+   records) and the wall time of the call. Prefect's flow-run heartbeat thread sleeps in whole
+   seconds and the run's end waits for it, which rounds every run's wall time up to a whole
+   second; the benchmark turns heartbeats off so that the wall time measures huibao, not that
+   wait
 3. detection alone, one process, on the loaded database: every report compared again (the
    full detection), then 1 % of them → seconds, and the storage of the reuse tables
 """

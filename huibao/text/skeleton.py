@@ -330,11 +330,10 @@ def sorted_isin(values: np.ndarray, table: np.ndarray, lasting: bool = False) ->
     `lasting` table (one of the process's own, such as the names list's) keeps its bitmap."""
     if not len(table):
         return np.zeros(len(values), bool)
-    # the bitmaps of the last few tables: one is asked about again and again (the boilerplate)
-    kept = _LASTING.get(id(table)) or next(
-        (k for k in tuple(_BITMAPS) if k[0] is table),
-        None,  # (a copy: threads)
-    )
+    # the bitmaps of the last few tables: one is asked about again and again (the boilerplate);
+    # the deque is copied before it is searched (another thread may add to it)
+    recent = tuple(_BITMAPS)
+    kept = _LASTING.get(id(table)) or next((k for k in recent if k[0] is table), None)
     if kept is not None:
         _, seen, bits = kept
     elif lasting or len(values) >= 8 * len(table):
