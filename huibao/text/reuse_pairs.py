@@ -275,7 +275,9 @@ def _widen(corpus: _Corpus, runs: _Runs) -> tuple[np.ndarray, np.ndarray, np.nda
     # most runs are a single gram: with many, hashes of the corpus check them in one step
     one = need == _QUICK if len(ea) * _DENSE >= len(corpus.codes) else np.zeros(len(ea), bool)
     live = np.zeros(len(ea), bool)
-    live[one] = corpus.quick_ahead(ea[one], eb[one]) | corpus.quick_back(runs.ia[one], runs.ib[one])
+    if one.any():  # (hashing the corpus costs as much as many runs)
+        ahead = corpus.quick_ahead(ea[one], eb[one])
+        live[one] = ahead | corpus.quick_back(runs.ia[one], runs.ib[one])
     rest = np.flatnonzero(~one)
     reach = int(need[rest].max()) if len(rest) else 0
     live[rest] = _agreeing(corpus.codes, ea[rest], eb[rest], 1, reach) >= need[rest]
