@@ -640,10 +640,15 @@ class ReuseFingerprint(SQLModel, table=True):
 
     __tablename__ = "reuse_fingerprints"
     # keyed by report first (its rows side by side: cheap to write in a load and to delete);
-    # the lookup by fingerprint is an index a large load sets aside (huibao.db.indexes)
+    # the lookup by fingerprint is an index a large load sets aside (huibao.db.indexes), and
+    # holds what the lookup reads (no page of the table per holder)
     __table_args__ = (
         PrimaryKeyConstraint("document_id", "hash", name="reuse_fingerprints_pkey"),
-        Index("ix_reuse_fingerprints_hash", "hash"),
+        Index(
+            "ix_reuse_fingerprints_hash",
+            "hash",
+            postgresql_include=["document_id", "position", "more"],
+        ),
     )
 
     document_id: int = Field(

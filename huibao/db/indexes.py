@@ -24,6 +24,9 @@ DEFERRABLE = {  # index: its table
     # whole after a large load, and builds it first when it needs it: huibao.db.reuse)
     "ix_reuse_fingerprints_hash": "reuse_fingerprints",
 }
+# indexes read alone (index-only scans): a page of the table not marked all-visible is read
+# too, and a load leaves every page unmarked until autovacuum comes by; vacuumed after a build
+READ_ALONE = {"ix_reuse_fingerprints_hash"}
 BUILD_MEMORY = "256MB"  # maintenance_work_mem of a build: GIN sorts its entries in memory
 
 
@@ -111,4 +114,17 @@ def restore(conn: psycopg.Connection, run: str | None = None) -> list[str]:
                 conn.execute(row[0])
                 built.append(name)
             conn.execute("delete from deferred_indexes where name = %s", (name,))
+    _vacuum(conn, sorted({DEFERRABLE[n] for n in built if n in READ_ALONE}))
     return built
+
+
+def _vacuum(conn: psycopg.Connection, tables: list[str]) -> None:
+    if not tables:
+        return
+    conn.commit()
+    was, conn.autocommit = conn.autocommit, True  # (VACUUM runs outside a transaction)
+    try:
+        for table in tables:
+            conn.execute(f"vacuum {table}")
+    finally:
+        conn.autocommit = was

@@ -120,22 +120,30 @@ def _fingerprint_lines(doc: int, f: Fingerprints) -> str:
 # The holders of some fingerprints, read up to one more than the boilerplate limit (whether a
 # fingerprint is boilerplate needs no more; the set phrases of a large corpus have thousands),
 # as one bytea of (hash, report, position) rows (int8, int8, int4, big-endian): parsed in one
-# step, and cheaper for Postgres to make than text.
+# step, and cheaper for Postgres to make than text. The lookup's index holds the rest of each
+# row, and the table is vacuumed after the index is built (huibao.db.indexes): the lookup reads
+# the index alone. The first places, then the others (few; unnesting every row costs more).
 _MOST = """
     select greatest(%(reports)s, floor(%(share)s * count(*)))::int, count(*) from documents
 """
 _ROW = "int8send({h}) || int8send({d}) || int4send({at})"
 _ROW_TYPE = np.dtype([("hash", ">i8"), ("doc", ">i8"), ("at", ">i4")])
 _HOLDERS = f"""
-    select string_agg({_ROW.format(h="m.hash", d="x.document_id", at="p.at")}, ''::bytea)
-    from ({{hashes}}) as m (hash)
-    cross join lateral (
-        select f.document_id, f.position || coalesce(f.more, '{{{{}}}}') as positions
-        from reuse_fingerprints f
-        where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
-        limit %(most)s + 1
-    ) x
-    cross join lateral unnest(x.positions) as p (at)
+    with x as materialized (
+        select m.hash, f.document_id, f.position, f.more
+        from ({{hashes}}) as m (hash)
+        cross join lateral (
+            select f.document_id, f.position, f.more from reuse_fingerprints f
+            where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
+            limit %(most)s + 1
+        ) f
+    )
+    select string_agg(r, ''::bytea) from (
+        select {_ROW.format(h="x.hash", d="x.document_id", at="x.position")} as r from x
+        union all
+        select {_ROW.format(h="x.hash", d="x.document_id", at="p.at")}
+        from x cross join lateral unnest(x.more) as p (at) where x.more is not null
+    ) y
 """
 # Every occurrence (of some fingerprints, or of all): one pass over the table, cheaper than
 # looking each fingerprint up when most reports are new, and the way without the index on
