@@ -16,11 +16,17 @@
    wait
 3. detection alone, one process, on the loaded database: every report compared again (the
    full detection), then 1 % of them → seconds, and the storage of the reuse tables
+
+    python bench/reuse.py --scale 2000000,4000000,8000000
+
+4. only detection alone at several sizes of the corpus: all reports, then 1 % of them, each
+   size ingested once (a full detection compares 1,000 reports at a time, as a run does)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -29,6 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,13 +85,13 @@ def ingest(paths: list[Path], reuse: bool) -> dict:
     return {"wall": wall, "own": done["seconds"]}
 
 
-def detection(url: str, share: float) -> dict:
+def detection(url: str, share: float, seed: int = 1) -> dict:
     """Compare `share` of the loaded reports again, in this one process."""
     from huibao.db import engine, reuse
 
     with engine.connect(url) as conn:
         ids = [r[0] for r in conn.execute("select id from documents order by id")]
-        chosen = random.Random(1).sample(ids, max(1, round(len(ids) * share)))
+        chosen = random.Random(seed).sample(ids, max(1, round(len(ids) * share)))
         conn.execute("delete from reuse_checks where document_id = any(%s)", (chosen,))
         conn.execute(
             "delete from reuse_passages where doc_a = any(%s) or doc_b = any(%s)", (chosen, chosen)
@@ -130,6 +137,54 @@ def storage(url: str) -> dict:
     }  # fmt: skip
 
 
+def scale(sizes: list[int], seed: int, repeats: int = 3) -> list[dict]:
+    """Detection alone at several sizes of the benchmark corpus, each ingested once into a
+    fresh database: every report compared again (in chunks, as a run compares them), then 1 %
+    of them (the median of `repeats` different 1 %)."""
+    from bench.run import corpus
+    from huibao.db.engine import database_url, embedded
+
+    rows = []
+    with _prefect() as base:
+        for chars in sizes:
+            home = base / f"scale-{chars}"
+            os.environ["HUIBAO_HOME"] = str(home)
+            ingest([corpus(chars, seed)], reuse=True)
+            url = database_url()
+            full = detection(url, 1.0)
+            some = [detection(url, 0.01, seed=i) for i in range(1, repeats + 1)]
+            part = statistics.median(d["seconds"] for d in some)
+            row = {
+                "chars": chars, "reports": full["reports"], "detect_all": full["seconds"],
+                "detect_1_percent": part, "reports_1_percent": some[0]["reports"],
+                "share": round(part / full["seconds"], 4),
+            }  # fmt: skip
+            print("scale", row, flush=True)
+            rows.append(row)
+            embedded().stop()
+            shutil.rmtree(home, ignore_errors=True)
+    return rows
+
+
+@contextlib.contextmanager
+def _prefect() -> Iterator[Path]:
+    """A Prefect server of the benchmark's own, and a folder for its databases."""
+    from huibao.config import quiet_prefect
+    from huibao.prefect_server import LocalPrefectServer
+
+    base = Path(tempfile.mkdtemp(prefix="huibao-bench-reuse-"))
+    os.environ.update(PREFECT_LOGGING_LEVEL="ERROR")
+    os.environ.pop("DATABASE_URL", None)
+    quiet_prefect(base)
+    server = LocalPrefectServer(base / "prefect").start()
+    os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        yield base
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -139,26 +194,32 @@ def main() -> int:
     ap.add_argument("--trials", type=int, default=40)
     ap.add_argument("--runs", type=int, default=3, help="ingests of each kind (medians)")
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--scale", help="only detection alone at these corpus sizes (characters, comma-separated)"
+    )
     args = ap.parse_args()
+    if args.scale:
+        rows = scale([int(x) for x in args.scale.split(",")], args.seed)
+        for r in rows:
+            print(
+                f"{r['reports']:>6} reports: all {r['detect_all']:.2f} s, 1 % "
+                f"({r['reports_1_percent']}) {r['detect_1_percent']:.3f} s = {r['share']:.1%}"
+            )
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(rows, indent=1))
+        return 0
 
     result: dict = {"accuracy": accuracy(args.trials)}
     print("accuracy", result["accuracy"], flush=True)
 
     from bench.run import corpus
-    from huibao.config import quiet_prefect
     from huibao.db.engine import database_url, embedded
-    from huibao.prefect_server import LocalPrefectServer
 
     path = corpus(args.chars, args.seed)
     extra = corpus(max(args.chars // 100, 50_000), args.seed + 1)
-    base = Path(tempfile.mkdtemp(prefix="huibao-bench-reuse-"))
-    os.environ.update(PREFECT_LOGGING_LEVEL="ERROR")
-    os.environ.pop("DATABASE_URL", None)
-    quiet_prefect(base)
-    server = LocalPrefectServer(base / "prefect").start()
-    os.environ["PREFECT_API_URL"] = server.api_url
     runs: dict = {"without": [], "with": []}
-    try:
+    with _prefect() as base:
         # the two kinds of run alternate (one first, then the other first), each into a fresh
         # database: the machine's drift touches both alike; medians are reported
         for trial in range(args.runs):
@@ -176,9 +237,6 @@ def main() -> int:
                     result["detect_1_percent"] = detection(url, 0.01)
                 embedded().stop()
                 shutil.rmtree(home, ignore_errors=True)
-    finally:
-        server.stop()
-        shutil.rmtree(base, ignore_errors=True)
     median = {
         kind: {f"{run}_{clock}": statistics.median(r[i][clock] for r in done)
                for i, run in enumerate(("full", "increment")) for clock in ("own", "wall")}
