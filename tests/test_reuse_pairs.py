@@ -5,6 +5,7 @@ that only share set phrases or short stock wording do not."""
 from __future__ import annotations
 
 import random
+import zlib
 
 import numpy as np
 import pytest
@@ -71,12 +72,40 @@ class TestSifting:
         assert len(sift(texts, [1], partners=3)) == 3
 
 
-def test_a_skeleton_packed_and_unpacked_is_the_same():
-    made = prepared(COPY).skeleton
+SKELETON_FIELDS = ("text", "starts", "symbols", "symbol_ends", "paragraphs")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        COPY,
+        "",
+        "abc",
+        "𠀀𠀁是扩展B区的字，" + "。" * 300 + "\n句号之后隔了三百个字符",  # 4-byte codes, wide gaps
+    ],
+    ids=["report", "empty", "latin", "beyond-the-bmp"],
+)
+def test_a_skeleton_packed_and_unpacked_is_the_same(text):
+    made = prepared(text).skeleton
     back = unpack(pack(made))
-    for field in ("text", "starts", "symbols", "symbol_ends", "paragraphs"):
+    for field in SKELETON_FIELDS:
         assert list(getattr(back, field)) == list(getattr(made, field))
     codes, paragraphs = unpack_outline(pack(made))
+    assert codes.tolist() == outline(made)[0].tolist()
+    assert paragraphs.tolist() == list(made.paragraphs)
+
+
+def test_a_skeleton_stored_in_the_first_format_is_still_read():
+    made = prepared(COPY).skeleton
+    n, starts = len(made.text), np.asarray(made.starts)
+    first = zlib.compress(np.concatenate([
+        [n, len(made.symbols), len(made.paragraphs)], outline(made)[0], np.diff(starts, prepend=0),
+        made.symbols, made.symbol_ends, made.paragraphs,
+    ]).astype(np.uint32).tobytes())  # fmt: skip
+    back = unpack(first)
+    for field in SKELETON_FIELDS:
+        assert list(getattr(back, field)) == list(getattr(made, field))
+    codes, paragraphs = unpack_outline(first)
     assert codes.tolist() == outline(made)[0].tolist()
     assert paragraphs.tolist() == list(made.paragraphs)
 

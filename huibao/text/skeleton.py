@@ -374,24 +374,85 @@ def _few(hashes: np.ndarray) -> np.ndarray:
     return values[counts <= REPEATS]
 
 
+# Packed skeletons (stored with each report). A tag byte, then zlib of: a header (uint32: the
+# characters, symbols and paragraph breaks, the bytes of a code point and of a start's gap),
+# the paragraph breaks, the code points (2 bytes each unless one needs more), the gaps between
+# starts (mostly 1), the symbols and their ends (uint32). What sifting reads, the outline,
+# comes first: it is all that is inflated. Rows without the tag (a zlib stream starts with
+# 0x78) are the first format: header (n, symbols, paragraphs), then every part as uint32 in the
+# order of Skeleton's fields.
+_PACKED = b"\x02"
+_HEADER = 5 * 4
+_WIDTHS = {1: np.uint8, 2: np.uint16, 4: np.uint32}
+
+
 def pack(skel: Skeleton) -> bytes:
     """A skeleton as compact bytes (what `unpack` reads): a report's skeleton is stored with it,
     so that comparing it again needs neither its text's patterns nor its names list."""
-    n = len(skel.text)
-    starts = np.asarray(skel.starts, dtype=np.int64)
+    codes = _narrow(codes_of(skel.text))
+    gaps = _narrow(np.diff(np.asarray(skel.starts, dtype=np.int64), prepend=0))
     parts = [
-        codes_of(skel.text).astype(np.uint32),
-        np.diff(starts, prepend=0).astype(np.uint32),  # mostly 1: compresses well
+        np.array([len(codes), len(skel.symbols), len(skel.paragraphs), codes.itemsize,
+                  gaps.itemsize], dtype=np.uint32),
+        np.asarray(skel.paragraphs, dtype=np.uint32),
+        codes,
+        gaps,
         np.asarray(skel.symbols, dtype=np.uint32),
         np.asarray(skel.symbol_ends, dtype=np.uint32),
-        np.asarray(skel.paragraphs, dtype=np.uint32),
-    ]
-    header = np.array([n, len(skel.symbols), len(skel.paragraphs)], dtype=np.uint32)
-    return zlib.compress(b"".join(x.tobytes() for x in (header, *parts)), 1)
+    ]  # fmt: skip
+    return _PACKED + zlib.compress(b"".join(x.tobytes() for x in parts), 1)
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Non-negative integers in the fewest bytes of 1, 2 and 4 that hold them all."""
+    top = int(values.max()) if len(values) else 0
+    return values.astype(np.uint8 if top < 1 << 8 else np.uint16 if top < 1 << 16 else np.uint32)
 
 
 def unpack(data: bytes) -> Skeleton:
     """The skeleton `pack` made."""
+    if not data.startswith(_PACKED):
+        return _unpack_first(data)
+    raw = zlib.decompress(memoryview(data)[1:])
+    n, symbols, paragraphs, width, gap = np.frombuffer(raw, np.uint32, 5).tolist()
+    at = _HEADER + 4 * paragraphs
+    breaks = np.frombuffer(raw, np.uint32, paragraphs, _HEADER)
+    codes = np.frombuffer(raw, _WIDTHS[width], n, at)
+    at += width * n
+    starts = np.cumsum(np.frombuffer(raw, _WIDTHS[gap], n, at), dtype=np.int64)
+    at += gap * n
+    marks = np.frombuffer(raw, np.uint32, 2 * symbols, at)
+    return Skeleton(
+        codes.astype(np.uint32).tobytes().decode("utf-32-le"), _ints(starts),
+        _ints(marks[:symbols]), _ints(marks[symbols:]), _ints(breaks),
+    )  # fmt: skip
+
+
+Outline = tuple[np.ndarray, np.ndarray]  # what `outline` gives
+
+
+def unpack_outline(data: bytes) -> Outline:
+    """The outline of the skeleton `pack` made, without inflating the rest of it."""
+    if not data.startswith(_PACKED):
+        raw, at = _unpacked(data)
+        return raw[at[0] : at[1]], raw[at[4] : at[5]].astype(np.int64)
+    inflate = zlib.decompressobj()
+    head = inflate.decompress(memoryview(data)[1:], _HEADER)
+    n, _, paragraphs, width, _ = np.frombuffer(head, np.uint32).tolist()
+    size = 4 * paragraphs + width * n
+    body = inflate.decompress(inflate.unconsumed_tail, size) if size else b""
+    breaks = np.frombuffer(body, np.uint32, paragraphs).astype(np.int64)
+    return np.frombuffer(body, _WIDTHS[width], n, 4 * paragraphs), breaks
+
+
+def outline(skel: Skeleton) -> Outline:
+    """A skeleton's code points and the i of each character a paragraph break precedes: what
+    sifting pairs of reports needs of it (huibao.text.reuse_pairs)."""
+    return codes_of(skel.text), np.asarray(skel.paragraphs, dtype=np.int64)
+
+
+def _unpack_first(data: bytes) -> Skeleton:
+    """A skeleton packed in the first format."""
     raw, at = _unpacked(data)
     text = raw[at[0] : at[1]].tobytes().decode("utf-32-le")
     starts = np.cumsum(raw[at[1] : at[2]].astype(np.int64))
@@ -401,22 +462,8 @@ def unpack(data: bytes) -> Skeleton:
     )  # fmt: skip
 
 
-Outline = tuple[np.ndarray, np.ndarray]  # what `outline` gives
-
-
-def unpack_outline(data: bytes) -> Outline:
-    """The outline of the skeleton `pack` made, without the rest of it."""
-    raw, at = _unpacked(data)
-    return raw[at[0] : at[1]], raw[at[4] : at[5]].astype(np.int64)
-
-
-def outline(skel: Skeleton) -> Outline:
-    """A skeleton's code points (uint32) and the i of each character a paragraph break
-    precedes: what sifting pairs of reports needs of it (huibao.text.reuse_pairs)."""
-    return codes_of(skel.text), np.asarray(skel.paragraphs, dtype=np.int64)
-
-
 def _unpacked(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The first format inflated, and where its parts start."""
     raw = np.frombuffer(zlib.decompress(data), dtype=np.uint32)
     n, symbols, paragraphs = (int(x) for x in raw[:3])
     return raw, np.cumsum([3, n, n, symbols, symbols, paragraphs])
