@@ -215,6 +215,29 @@ class TestBoilerplate:
             assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
+class TestMemory:
+    def test_a_pass_over_its_seed_budget_stores_nothing_and_fewer_reports_find_the_same(
+        self, clean_db
+    ):
+        with engine.connect(clean_db) as conn:
+            taxonomies.sync(conn)
+            for i, path in enumerate([QINGSHAN, LVSHUI, *NATIONAL[:2]]):
+                parsed = parse_path(path, keywords=False)
+                load.load_source(conn, FileStat(str(path), 1, i), parsed, "t")
+            conn.commit()
+            ids = reuse.unchecked(conn)
+            assert reuse.check_all(conn)[1] > 0
+            expected = passages(clean_db)
+            conn.execute("delete from reuse_passages")
+            conn.execute("delete from reuse_checks")
+            conn.commit()
+            # a budget the reports overrun together, and that each keeps alone
+            assert reuse.detect(conn, ids, seeds=10) is None
+            assert query(clean_db, "select count(*) from reuse_checks")[0][0] == 0
+            assert reuse.check_all(conn, seeds=10) == (len(ids), len(expected))
+        assert passages(clean_db) == expected
+
+
 class TestFamilies:
     @pytest.mark.parametrize("one_by_one", [True, False])
     def test_one_text_copied_into_three_reports_is_one_family_however_they_are_loaded(

@@ -14,18 +14,18 @@ from test_reuse import COPY, ORIGINAL
 from bench.reuse_truth import generate
 from conftest import SHARED
 from huibao.text import reuse
-from huibao.text.reuse_pairs import Prints, pairs
+from huibao.text.reuse_pairs import Prints, TooManySeeds, pairs
 from huibao.text.skeleton import outline, pack, prepared, set_phrases, unpack, unpack_outline
 
 UNRELATED = "我局认真落实安全生产责任制，开展隐患排查整治行动，消除隐患三百余处。\n"
 SHORT = "甲。加快推进农村公路建设工程。乙\n"  # a short phrase ORIGINAL's neighbours might share
 
 
-def sift(texts: dict[int, str], new, partners: int = 50, most: int = 50):
+def sift(texts: dict[int, str], new, partners: int = 50, most: int = 50, seeds=None):
     made = {i: prepared(t) for i, t in texts.items()}
     prints = Prints.join(Prints.of(i, p) for i, p in made.items())
     outlines = {i: outline(p.skeleton) for i, p in made.items()}
-    return pairs(prints, outlines, new, set_phrases(), most, partners)
+    return pairs(prints, outlines, new, set_phrases(), most, partners, seeds)
 
 
 def aligned(texts: dict[int, str], pair, seeds):
@@ -64,6 +64,13 @@ class TestSifting:
         texts = {i: f"第{i}号。{ORIGINAL}" for i in range(1, 5)}
         assert len(sift(texts, [1], most=3)) == 0
         assert len(sift(texts, [1], most=4)) == 3
+
+    def test_more_seeds_than_one_call_may_hold_is_an_error_not_a_cut(self):
+        texts = {1: ORIGINAL, 2: COPY, 3: UNRELATED}
+        needed = sum(len(v) for v in sift(texts, [2]).values())
+        assert sift(texts, [2], seeds=needed * 4) == sift(texts, [2])  # room enough: the same
+        with pytest.raises(TooManySeeds):
+            sift(texts, [2], seeds=needed // 2)
 
     def test_each_new_report_keeps_its_partners_sharing_most(self):
         longer = ORIGINAL + COPY

@@ -28,7 +28,7 @@ import psycopg
 
 from huibao.text import reuse, reuse_pairs
 from huibao.text.reuse import Passage
-from huibao.text.reuse_pairs import Prints
+from huibao.text.reuse_pairs import SEEDS, Prints, TooManySeeds
 from huibao.text.skeleton import (
     Outline,
     Skeleton,
@@ -143,6 +143,7 @@ _HOLDERS = f"""
         union all
         select {_ROW.format(h="x.hash", d="x.document_id", at="p.at")}
         from x cross join lateral unnest(x.more) as p (at) where x.more is not null
+        limit %(rows)s
     ) y
 """
 # Every occurrence (of some fingerprints, or of all): one pass over the table, cheaper than
@@ -159,6 +160,7 @@ _SCANNED = f"""
         from reuse_fingerprints f {{join}}
         cross join lateral unnest(f.more) as p (at)
         where f.more is not null and f.document_id <> all(%(exclude)s::bigint[])
+        limit %(rows)s
     ) x
 """
 _JOIN = "join ({hashes}) as m (hash) on m.hash = f.hash"
@@ -173,13 +175,15 @@ def holders(
     hashes: np.ndarray | None = None,
     exclude: Sequence[int] = (),
     boilerplate_reports: int = BOILERPLATE_REPORTS,
+    rows: int | None = None,
 ) -> tuple[Prints, np.ndarray, int]:
     """(every occurrence, in the loaded reports but those in `exclude`, of the fingerprints of
     reports `ids` or of `hashes` that are not boilerplate (of all fingerprints, when most
     reports are among `ids`); the boilerplate: those and the set
     phrases, sorted; how many reports a fingerprint may have). A fingerprint is boilerplate
     when more than `boilerplate_reports` reports, and more than BOILERPLATE_SHARE of all,
-    hold it."""
+    hold it. Raises TooManySeeds when there are more than `rows` occurrences (they make about
+    as many seeds or more)."""
     params = {
         "ids": list(ids),
         "hashes": [] if hashes is None else hashes.tolist(),
@@ -195,9 +199,12 @@ def holders(
         query = _HOLDERS.format(hashes=of)
     else:
         query = _SCANNED.format(join=_JOIN.format(hashes=of))
-    data = conn.execute(query, {**params, "most": most}, binary=True).fetchone()[0] or b""
-    rows = np.frombuffer(data, dtype=_ROW_TYPE)
-    table = np.stack([rows[f].astype(np.int64) for f in _ROW_TYPE.names], axis=1)
+    limit = None if rows is None else rows + 1
+    data = conn.execute(query, {**params, "most": most, "rows": limit}, binary=True).fetchone()[0]
+    found = np.frombuffer(data or b"", dtype=_ROW_TYPE)
+    if rows is not None and len(found) > rows:
+        raise TooManySeeds(len(found))
+    table = np.stack([found[f].astype(np.int64) for f in _ROW_TYPE.names], axis=1)
     table = table[np.lexsort((table[:, 2], table[:, 1], table[:, 0]))]
     h, d = table[:, 0], table[:, 1]
     # reports holding each fingerprint: its distinct (hash, report) pairs
@@ -406,15 +413,26 @@ def _fingerprint_missing(conn: psycopg.Connection, ids: Sequence[int]) -> None:
         copy_fingerprints(conn, [(r.id, fingerprints(r.text)) for r in reports(conn, missing)])
 
 
-def detect(conn: psycopg.Connection, ids: Sequence[int]) -> int:
+def detect(conn: psycopg.Connection, ids: Sequence[int], seeds: int | None = SEEDS) -> int | None:
     """Compare loaded reports with everything loaded (and with one another), store their
-    passages and mark them compared, in one transaction. Returns the passages stored."""
+    passages and mark them compared, in one transaction. Returns the passages stored, or None
+    when they pair into more than `seeds` seeds (more than one report: nothing is done; compare
+    fewer at a time)."""
+    limit = seeds if len(ids) > 1 else None
+    try:
+        return _detect(conn, ids, limit)
+    except TooManySeeds:
+        return None
+
+
+def _detect(conn: psycopg.Connection, ids: Sequence[int], seeds: int | None) -> int:
     with conn.transaction():
         _fingerprint_missing(conn, ids)
-        prints, common, most = holders(conn, ids)
+        prints, common, most = holders(conn, ids, rows=seeds)
         docs = np.union1d(prints.docs, np.asarray(ids, dtype=np.int64)).tolist()
         packed = packed_skeletons(conn, docs)  # read once: outlines of all, skeletons of some
-        found = reuse_pairs.pairs(prints, outlines(conn, docs, packed), ids, common, most)
+        shapes = outlines(conn, docs, packed)
+        found = reuse_pairs.pairs(prints, shapes, ids, common, most, seeds=seeds)
         involved = sorted({d for pair in found for d in pair})
         by_id = {r.id: r for r in reports(conn, involved)}
         kept = skeletons(conn, involved, packed)
@@ -451,12 +469,19 @@ def unchecked(conn: psycopg.Connection, limit: int | None = None) -> list[int]:
     return [r[0] for r in rows]
 
 
-def check_all(conn: psycopg.Connection, chunk: int = CHUNK) -> tuple[int, int]:
-    """Compare every report not compared yet, `chunk` at a time; returns (reports,
-    passages)."""
+def check_all(
+    conn: psycopg.Connection, chunk: int = CHUNK, seeds: int | None = SEEDS
+) -> tuple[int, int]:
+    """Compare every report not compared yet, `chunk` at a time (half as many from the first
+    time they pair into more than `seeds` seeds: memory grows with the seeds, and a corpus
+    that copies densely has many); returns (reports, passages)."""
     done = passages = 0
     while ids := unchecked(conn, chunk):
-        passages += detect(conn, ids)
+        stored = detect(conn, ids, seeds)
+        if stored is None:
+            chunk = max(len(ids) // 2, 1)
+            continue
+        passages += stored
         done += len(ids)
     return done, passages
 

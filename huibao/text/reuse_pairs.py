@@ -38,10 +38,15 @@ from .skeleton import (
 )
 
 PARTNERS = 50  # reports aligned with a new one at most, those sharing most with it first
+SEEDS = 4_000_000  # seeds one call sifts at most (about 230 bytes each at the peak)
 _QUICK = (MIN_CHARS - K + 1) // 2  # what a run of one gram lacks on one side at least
 _DENSE = 4  # runs a corpus character at least, for hashing the whole corpus to pay
 _NEAR = 3  # runs apart in a pair's order by start that may still be one passage
 _BREAK = np.uint32(1 << 31)  # a paragraph starts here (code points use 21 bits)
+
+
+class TooManySeeds(Exception):
+    """The reports asked for pair into more seeds than one call may hold: ask for fewer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,16 +78,19 @@ def pairs(
     boilerplate: np.ndarray,
     most: int,
     partners: int = PARTNERS,
+    seeds: int | None = None,
 ) -> dict[tuple[int, int], list[tuple[int, int]]]:
     """The pairs (a, b), a < b, of reports with a new one among them that may share a passage,
     each with its seeds (position in a, position in b, ascending), at most `partners` for
     each new report. `prints`: the occurrences in the new reports and in every report holding
-    one of their fingerprints; `outlines`: of all those reports' skeletons; `boilerplate`: sorted hashes
-    that pair nothing (set phrases, and those more than `most` reports hold)."""
+    one of their fingerprints; `outlines`: of all those reports' skeletons; `boilerplate`:
+    sorted hashes that pair nothing (set phrases, and those more than `most` reports hold).
+    Raises TooManySeeds when the new reports pair into more than `seeds` seeds."""
     ids = np.array(sorted(outlines), dtype=np.int64)
     new_at = np.searchsorted(ids, np.fromiter(new, np.int64))
     at = np.searchsorted(ids, prints.docs)  # reports by their index in `ids` from here on
-    da, pa, db, pb = _seeds(Prints(prints.hashes, at, prints.positions), new_at, boilerplate, most)
+    found = Prints(prints.hashes, at, prints.positions)
+    da, pa, db, pb = _seeds(found, new_at, boilerplate, most, seeds)
     if not len(da):
         return {}
     corpus = _Corpus([outlines[i] for i in ids.tolist()], boilerplate)
@@ -101,10 +109,11 @@ def pairs(
 
 
 def _seeds(
-    prints: Prints, new: np.ndarray, boilerplate: np.ndarray, most: int
+    prints: Prints, new: np.ndarray, boilerplate: np.ndarray, most: int, limit: int | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(doc a, position in a, doc b, position in b), a < b, of every occurrence of a new
-    report's fingerprint paired with each occurrence of it in another report."""
+    report's fingerprint paired with each occurrence of it in another report (TooManySeeds
+    when there would be more than `limit`)."""
     h, d, p = prints.hashes, prints.docs, prints.positions
     if not len(h):
         return (np.empty(0, np.int64),) * 4
@@ -127,6 +136,8 @@ def _seeds(
     is_new = np.isin(d, new)
     left = np.flatnonzero(is_new & usable[group])
     count = sizes[group[left]]
+    if limit is not None and count.sum() > limit:
+        raise TooManySeeds(int(count.sum()))
     i = np.repeat(left, count)
     j = starts[group[i]] + (np.arange(len(i)) - np.repeat(np.cumsum(count) - count, count))
     # other reports only, and a pair of two new reports once
