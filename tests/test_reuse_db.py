@@ -215,6 +215,22 @@ class TestBoilerplate:
             assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
+def test_a_fingerprint_a_report_repeats_often_keeps_a_few_of_its_places(clean_db):
+    from huibao.text.skeleton import REPEATS
+
+    text = "青山县2024年工作总结\n" + "扎实推进高标准农田建设工作取得明显成效。\n" * 200
+    with engine.connect(clean_db) as conn:
+        taxonomies.sync(conn)
+        load.load_source(conn, FileStat("/r/1.txt", 1, 1), parse_text(text), "t")
+        conn.commit()
+        reuse.check_all(conn)
+        (longest,) = conn.execute(
+            "select max(cardinality(more)) from reuse_fingerprints"
+        ).fetchone()
+    # enough to tell it seeds nothing (more than REPEATS places), small enough for an index row
+    assert longest == REPEATS
+
+
 class TestMemory:
     def test_a_pass_over_its_seed_budget_stores_nothing_and_fewer_reports_find_the_same(
         self, clean_db

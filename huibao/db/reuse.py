@@ -30,6 +30,7 @@ from huibao.text import reuse, reuse_pairs
 from huibao.text.reuse import Passage
 from huibao.text.reuse_pairs import SEEDS, Prints, TooManySeeds
 from huibao.text.skeleton import (
+    REPEATS,
     Outline,
     Skeleton,
     boilerplate_mask,
@@ -81,10 +82,10 @@ def fingerprints(text: str) -> Fingerprints:
 
 
 def copy_fingerprints(conn: psycopg.Connection, rows: Iterable[tuple[int, Fingerprints]]) -> None:
-    """COPY the fingerprints (each once, with where it starts: the first place, and any
-    others the report repeats it at) and skeletons of (document id,
-    Fingerprints), the fingerprints as one block of text (a row at a time from Python would
-    cost more than making them)."""
+    """COPY the fingerprints (each once, with where it starts: the first place, and up to
+    REPEATS others the report repeats it at: one repeated more often seeds nothing, and
+    REPEATS + 1 places say so) and skeletons of (document id, Fingerprints), the fingerprints
+    as one block of text (a row at a time from Python would cost more than making them)."""
     rows = list(rows)
     if not rows:
         return
@@ -112,7 +113,7 @@ def _fingerprint_lines(doc: int, f: Fingerprints) -> str:
     ends = np.r_[np.flatnonzero(first)[1:], len(hashes)]
     ends = ends[np.searchsorted(np.flatnonzero(first), starts)]
     for i, j in zip(starts.tolist(), ends.tolist(), strict=True):
-        more = ",".join(map(str, positions[i + 1 : j].tolist()))
+        more = ",".join(map(str, positions[i + 1 : min(j, i + 1 + REPEATS)].tolist()))
         lines += f"{hashes[i]}\t{doc}\t{positions[i]}\t{{{more}}}\n"
     return lines
 

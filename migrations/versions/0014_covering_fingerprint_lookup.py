@@ -1,6 +1,8 @@
 """The lookup of fingerprints holds each occurrence's report and positions: finding the holders
 of a new report's fingerprints reads the index alone, not a page of the table per holder
-(scattered across the table: at 100,000 reports, reads from disk).
+(scattered across the table: at 100,000 reports, reads from disk). A fingerprint's other places
+in a report are kept up to 3 (REPEATS in huibao.text.skeleton: one repeated more often seeds
+nothing, and four places say so), which keeps an index row small whatever a text repeats.
 
 Revision ID: 0014
 Revises: 0013
@@ -28,6 +30,7 @@ def _replace(include: list[str]) -> None:
 
 
 def upgrade() -> None:
+    op.execute("update reuse_fingerprints set more = more[1:3] where cardinality(more) > 3")
     _replace(["document_id", "position", "more"])
 
 
