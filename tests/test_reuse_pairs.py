@@ -102,13 +102,18 @@ def test_a_skeleton_packed_and_unpacked_is_the_same(text):
     assert paragraphs.tolist() == list(made.paragraphs)
 
 
-def test_a_skeleton_stored_in_the_first_format_is_still_read():
-    made = prepared(COPY).skeleton
+def first_format(made) -> bytes:
+    """A skeleton packed as the first format did (rows stored by earlier versions)."""
     n, starts = len(made.text), np.asarray(made.starts)
-    first = zlib.compress(np.concatenate([
+    return zlib.compress(np.concatenate([
         [n, len(made.symbols), len(made.paragraphs)], outline(made)[0], np.diff(starts, prepend=0),
         made.symbols, made.symbol_ends, made.paragraphs,
     ]).astype(np.uint32).tobytes())  # fmt: skip
+
+
+def test_a_skeleton_stored_in_the_first_format_is_still_read():
+    made = prepared(COPY).skeleton
+    first = first_format(made)
     back = unpack(first)
     for field in SKELETON_FIELDS:
         assert list(getattr(back, field)) == list(getattr(made, field))

@@ -114,8 +114,8 @@ def migrate(url: str) -> str:
     return revision
 
 
-def upgrade(url: str) -> str:
-    """Run `alembic upgrade head` against `url`; returns the revision now current."""
+def upgrade(url: str, revision: str = "head") -> str:
+    """Run `alembic upgrade` to `revision` against `url`; returns the revision now current."""
     from alembic import command
     from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
@@ -128,6 +128,6 @@ def upgrade(url: str) -> str:
         # one migrator at a time, even with several workers starting together
         conn.execute(text(f"select pg_advisory_xact_lock({locks.MIGRATIONS})"))
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
         current = MigrationContext.configure(conn).get_current_revision()
     return current or ""
