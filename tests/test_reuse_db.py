@@ -17,6 +17,7 @@ from huibao.db import engine, indexes, load, reuse, taxonomies
 from huibao.files import FileStat
 from huibao.text import parse_path, parse_text
 from huibao.text.reuse import compare
+from huibao.text.reuse_pairs import TooManySeeds
 
 QINGSHAN = SAMPLES / "青山县发改局2024年工作汇报_GB18030.txt"
 LVSHUI = SAMPLES / "绿水县发改局2024年工作总结.txt"
@@ -188,6 +189,12 @@ class TestBoilerplate:
             assert set(prints.docs.tolist()) == {ids[0], ids[1]}  # only its own passage pairs
             own = set(reuse.fingerprints(text_of(conn, ids[0])).hashes.tolist())
             assert own & set(common.tolist())
+            # the boilerplate's occurrences stay in Postgres: they count towards no budget
+            read = len(prints.hashes)
+            again = reuse.holders(conn, [ids[0]], boilerplate_reports=3, rows=read)[0]
+            assert np.array_equal(again.hashes, prints.hashes)
+            with pytest.raises(TooManySeeds):
+                reuse.holders(conn, [ids[0]], boilerplate_reports=3, rows=read - 1)
             # under a limit of 10 the common passage is held by every report
             prints, _, _ = reuse.holders(conn, [ids[0]], boilerplate_reports=10)
             assert set(prints.docs.tolist()) == set(ids)

@@ -123,7 +123,9 @@ def _fingerprint_lines(doc: int, f: Fingerprints) -> str:
 # as one bytea of (hash, report, position) rows (int8, int8, int4, big-endian): parsed in one
 # step, and cheaper for Postgres to make than text. The lookup's index holds the rest of each
 # row, and the table is vacuumed after the index is built (huibao.db.indexes): the lookup reads
-# the index alone. The first places, then the others (few; unnesting every row costs more).
+# the index alone. Postgres counts the holders: the rows of boilerplate fingerprints (most of
+# those read, in a collection that copies densely) stay there, and only those fingerprints
+# come back. The first places, then the others (few; unnesting every row costs more).
 _MOST = """
     select greatest(%(reports)s, floor(%(share)s * count(*)))::int, count(*) from documents
 """
@@ -138,14 +140,20 @@ _HOLDERS = f"""
             where f.hash = m.hash and f.document_id <> all(%(exclude)s::bigint[])
             limit %(most)s + 1
         ) f
+    ), held as materialized (
+        select hash, count(*) > %(most)s as common from x group by hash
+    ), kept as materialized (
+        select x.* from x join held using (hash) where not held.common
     )
-    select string_agg(r, ''::bytea) from (
-        select {_ROW.format(h="x.hash", d="x.document_id", at="x.position")} as r from x
-        union all
-        select {_ROW.format(h="x.hash", d="x.document_id", at="p.at")}
-        from x cross join lateral unnest(x.more) as p (at) where x.more is not null
-        limit %(rows)s
-    ) y
+    select (
+        select string_agg(r, ''::bytea) from (
+            select {_ROW.format(h="k.hash", d="k.document_id", at="k.position")} as r from kept k
+            union all
+            select {_ROW.format(h="k.hash", d="k.document_id", at="p.at")}
+            from kept k cross join lateral unnest(k.more) as p (at) where k.more is not null
+            limit %(rows)s
+        ) y
+    ), (select array_agg(hash) from held where common)
 """
 # Every occurrence (of some fingerprints, or of all): one pass over the table, cheaper than
 # looking each fingerprint up when most reports are new, and the way without the index on
@@ -164,6 +172,7 @@ _SCANNED = f"""
         limit %(rows)s
     ) x
 """
+_SCANNED = f"select ({_SCANNED}), null::bigint[]"  # (the boilerplate counted here)
 _JOIN = "join ({hashes}) as m (hash) on m.hash = f.hash"
 _INDEX = "select to_regclass('ix_reuse_fingerprints_hash') is not null"
 _OF_REPORTS = "select distinct hash from reuse_fingerprints where document_id = any(%(ids)s)"
@@ -201,7 +210,9 @@ def holders(
     else:
         query = _SCANNED.format(join=_JOIN.format(hashes=of))
     limit = None if rows is None else rows + 1
-    data = conn.execute(query, {**params, "most": most, "rows": limit}, binary=True).fetchone()[0]
+    data, counted = conn.execute(
+        query, {**params, "most": most, "rows": limit}, binary=True
+    ).fetchone()
     found = np.frombuffer(data or b"", dtype=_ROW_TYPE)
     if rows is not None and len(found) > rows:
         raise TooManySeeds(len(found))
@@ -215,6 +226,7 @@ def holders(
     common = values[holding > most]
     keep = ~sorted_isin(h, common)
     prints = Prints(h[keep].copy(), d[keep].copy(), table[keep, 2].copy())
+    common = np.union1d(common, np.asarray(counted or [], dtype=np.int64))
     return prints, np.union1d(set_phrases(), common), most
 
 
